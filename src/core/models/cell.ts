@@ -1,0 +1,62 @@
+/**
+ * What every recurrent cell here offers: a training forward pass over a
+ * time-major batch, and a probe that returns every per-step quantity a view
+ * shows. The three cells (rnn.ts, lstm.ts, gru.ts) each own their weights by
+ * name, so checkpoints and probes address them the same way.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RecurrentKind } from '../../protocol/trace';
+import { Rng } from '../random';
+
+export interface CellConfig {
+  /** Size of each input vector (the embedding size in a language model). */
+  inputSize: number;
+  /** Number of hidden units. */
+  units: number;
+}
+
+export interface RecurrentCell {
+  readonly kind: RecurrentKind;
+  readonly config: CellConfig;
+  /** Names of the per-step states `probe` returns, in the order of its columns. */
+  readonly stateKeys: readonly string[];
+  /** Trainable weights, by the names checkpoints use (`<layer>/kernel`, ...). */
+  readonly weights: Record<string, tf.Variable>;
+  /** x: [time, batch, inputSize] → hidden states [time, batch, units]. */
+  forward(x: tf.Tensor3D): tf.Tensor3D;
+  /** x: [time, 1, inputSize] → [time, stateKeys.length * units], states side by side per step. */
+  probe(x: tf.Tensor3D): tf.Tensor2D;
+}
+
+/** PyTorch's default init for recurrent layers: U(-1/√units, 1/√units). */
+export function uniformValues(rng: Rng, size: number, units: number): Float32Array {
+  const k = 1 / Math.sqrt(units);
+  return rng.uniformArray(size, -k, k);
+}
+
+/**
+ * A trainable variable. tfjs names variables globally and refuses a name twice,
+ * so variables get tfjs's unique names; the model's own name map (`weights`)
+ * carries the names checkpoints use.
+ */
+export function variable(values: Float32Array, shape: number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
+}
+
+export function uniformInit(rng: Rng, shape: number[], units: number): tf.Variable {
+  return variable(uniformValues(rng, shape.reduce((a, b) => a * b, 1), units), shape);
+}
+
+/** Projects every step's input at once: x [T, B, E] @ W [E, G] + b → per-step [B, G] tensors. */
+export function projectInputs(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D[] {
+  const [T, B, E] = x.shape;
+  const G = kernel.shape[1];
+  const projected = tf.add(tf.matMul(tf.reshape(x, [T * B, E]), kernel), bias); // [T*B, G]
+  return tf.unstack(tf.reshape(projected, [T, B, G])) as tf.Tensor2D[]; // T × [B, G]
+}
+
+export function assertInput(cell: RecurrentCell, x: tf.Tensor3D): void {
+  if (x.rank !== 3 || x.shape[2] !== cell.config.inputSize) {
+    throw new Error(`${cell.kind}: expected input [time, batch, ${cell.config.inputSize}], got [${x.shape.join(', ')}]`);
+  }
+}

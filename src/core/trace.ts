@@ -1,0 +1,70 @@
+/**
+ * Traces a recurrent language model over a text: tokenises it, reads it step
+ * by step, and returns every per-step state the timestep view and
+ * `seqlens trace` show.
+ */
+import type { Matrix } from '../protocol/matrix';
+import { LayerTrace, STATE_NAMES, TraceResult } from '../protocol/trace';
+import type { LanguageModel } from './models/languageModel';
+import { tokenize } from './tokenizer';
+import { UNK_ID, Vocab } from './vocab';
+
+export class BadInputError extends Error {
+  override readonly name = 'BadInputError';
+}
+
+export interface TraceOptions {
+  modelId: string;
+  modelLabel: string;
+  maxTokens: number;
+  /** Next-word predictions kept per step. */
+  topK?: number;
+}
+
+export async function traceLanguageModel(model: LanguageModel, vocab: Vocab, text: string, options: TraceOptions): Promise<TraceResult> {
+  if (!(options.maxTokens >= 1)) throw new BadInputError(`maxTokens must be at least 1 (got ${options.maxTokens})`);
+  const { tokens, truncated } = tokenize(text, { maxTokens: options.maxTokens });
+  if (tokens.length === 0) throw new BadInputError('The text has no words to read (only spaces or control characters).');
+  const ids = tokens.map((t) => vocab.id(t.text));
+  const t0 = performance.now();
+  const probe = await model.probe(ids, options.topK ?? 5);
+  const probeMs = performance.now() - t0;
+
+  const T = tokens.length;
+  const H = probe.units;
+  const width = probe.stateKeys.length * H;
+  const states: Record<string, Matrix> = {};
+  probe.stateKeys.forEach((key, k) => {
+    // Column block k of the [T, keys*H] probe output → its own [T, H] matrix.
+    const data = new Float32Array(T * H);
+    for (let t = 0; t < T; t++) data.set(probe.states.subarray(t * width + k * H, t * width + (k + 1) * H), t * H);
+    states[key] = { data, shape: [T, H] };
+  });
+  const cell = model.cell;
+  const layer: LayerTrace = {
+    name: cell.kind,
+    kind: cell.kind,
+    activation: cell.kind === 'rnn' ? (model.config.activation ?? 'tanh') : undefined,
+    units: H,
+    states,
+  };
+  // Keep only what the protocol promises for this kind.
+  for (const key of Object.keys(states)) {
+    if (!STATE_NAMES[cell.kind].some((s) => s.key === key)) delete states[key];
+  }
+  const predictions = [];
+  for (let t = 0; t < T; t++) {
+    const row = [];
+    for (let j = 0; j < probe.k; j++) row.push({ word: vocab.word(probe.topIds[t * probe.k + j]), p: probe.topProbs[t * probe.k + j] });
+    predictions.push(row);
+  }
+  return {
+    modelId: options.modelId,
+    modelLabel: options.modelLabel,
+    tokens: tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, id: ids[i], unknown: ids[i] === UNK_ID })),
+    layers: [layer],
+    predictions,
+    truncatedTokens: truncated,
+    probeMs,
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * The timestep view: a WebviewView in the panel that steps through a
+ * recurrent network reading the selected text. It owns its listeners, keeps
+ * the last trace so that a hidden-then-shown webview can ask for it again on
+ * `ready`, and links the view and the editor both ways: the caret moves the
+ * step, hovering a token highlights its words in the editor.
+ */
+import * as vscode from 'vscode';
+import { DEFAULT_MODEL_IDS, DefaultModelId, MODEL_LABELS, TraceResult } from '../../protocol/trace';
+import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../protocol/timesteps';
+import { tokenAtOffset } from '../../core/tokenizer';
+import { EngineRequestError } from '../../worker/client';
+import { config } from '../config';
+import type { SeqLensContext } from '../context';
+import { webviewHtml } from '../webviewHtml';
+import { TextSource, textFromEditor } from './textSource';
+
+export const TIMESTEPS_VIEW_ID = 'seqlens.timesteps';
+
+const MODELS: ModelChoice[] = DEFAULT_MODEL_IDS.map((id) => ({ id, label: MODEL_LABELS[id] }));
+
+interface Shown {
+  trace: TraceResult;
+  source: TextSource;
+  /** False once the text was edited inside the traced range or its editor closed. */
+  live: boolean;
+}
+
+export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private viewDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private webviewReady = false;
+  private shown: Shown | undefined;
+  private step = 0;
+  /** The last message that sets the page's content: re-sent when a fresh page says ready. */
+  private lastContent: TimestepsToWebview | undefined;
+  private runSeq = 0;
+  private cancelRun: vscode.CancellationTokenSource | undefined;
+  private readonly stepDecoration: vscode.TextEditorDecorationType;
+  private readonly hoverDecoration: vscode.TextEditorDecorationType;
+  private readonly stepEmitter = new vscode.EventEmitter<number>();
+  private readonly traceEmitter = new vscode.EventEmitter<TraceResult>();
+  private readonly readyEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeStep = this.stepEmitter.event;
+  readonly onDidShowTrace = this.traceEmitter.event;
+  readonly onDidBecomeReady = this.readyEmitter.event;
+  /** Repaint times the page reported, newest last (for diagnostics and tests). */
+  readonly repaintMs: number[] = [];
+
+  constructor(private readonly ctx: SeqLensContext) {
+    this.stepDecoration = vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor('editor.wordHighlightStrongBackground'),
+      borderColor: new vscode.ThemeColor('editor.wordHighlightStrongBorder'),
+      borderStyle: 'solid',
+      borderWidth: '1px',
+    });
+    this.hoverDecoration = vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
+      borderColor: new vscode.ThemeColor('editor.findMatchBorder'),
+      borderStyle: 'solid',
+      borderWidth: '1px',
+    });
+    this.disposables.push(
+      this.stepDecoration,
+      this.hoverDecoration,
+      this.stepEmitter,
+      this.traceEmitter,
+      this.readyEmitter,
+      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.onDocumentClosed(d)),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
+      ctx.onEngineCrash(() => {
+        if (this.cancelRun) this.post({ type: 'trace/error', message: 'The engine stopped while tracing; run the command again.' });
+      }),
+    );
+  }
+
+  // ---- state readers for the extension API (tests, diagnostics) ------------------------
+  get currentStep(): number {
+    return this.step;
+  }
+  get currentTrace(): TraceResult | undefined {
+    return this.shown?.trace;
+  }
+  get isReady(): boolean {
+    return this.webviewReady;
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.disposeView();
+    this.view = view;
+    this.webviewReady = false;
+    const webview = view.webview;
+    webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')] };
+    // No retainContextWhenHidden: the page keeps only view state and asks for the trace on `ready`.
+    webview.html = webviewHtml(webview, this.ctx.extension.extensionUri, 'timesteps', 'SeqLens Timesteps');
+    this.viewDisposables.push(
+      webview.onDidReceiveMessage((m: TimestepsFromWebview) => this.onMessage(m)),
+      view.onDidChangeVisibility(() => {
+        // A hidden webview view loses its page; the new page says `ready` and is re-hydrated then.
+        if (!view.visible) this.webviewReady = false;
+      }),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.view = undefined;
+          this.webviewReady = false;
+        }
+      }),
+    );
+  }
+
+  /** The command: trace the selection (or the caret's line) of the active editor. */
+  async stepThrough(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<TraceResult | undefined> {
+    if (!editor) {
+      void vscode.window.showInformationMessage('SeqLens: open a text file and select a sentence to step through.');
+      return undefined;
+    }
+    const picked = textFromEditor(editor);
+    if (!picked.ok) {
+      void vscode.window.showInformationMessage(`SeqLens: ${picked.message}`);
+      this.post({ type: 'trace/empty', message: picked.message, models: MODELS, modelId: config.timestepsModel() });
+      return undefined;
+    }
+    await this.reveal(editor);
+    return this.run(picked.source, config.timestepsModel(), editor);
+  }
+
+  private async reveal(editor: vscode.TextEditor): Promise<void> {
+    if (this.view) {
+      this.view.show(true);
+      return;
+    }
+    // First use: open the view (this focuses it), then give the focus back to the editor.
+    await vscode.commands.executeCommand(`${TIMESTEPS_VIEW_ID}.focus`);
+    await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false, selection: editor.selection });
+  }
+
+  private async run(source: TextSource, modelId: DefaultModelId, editor?: vscode.TextEditor): Promise<TraceResult | undefined> {
+    const seq = ++this.runSeq;
+    this.cancelRun?.cancel();
+    const cts = new vscode.CancellationTokenSource();
+    this.cancelRun = cts;
+    this.post({ type: 'trace/loading', modelId, message: `Reading ${source.label} with the ${MODEL_LABELS[modelId]}…`, models: MODELS });
+    try {
+      const trace = await this.ctx.engine.request('trace/run', { modelId, text: source.text, maxTokens: config.maxTokens() }, { token: cts.token });
+      if (seq !== this.runSeq) return undefined; // a newer run replaced this one
+      this.shown = { trace, source, live: true };
+      const caret = editor && editor.document.uri.toString() === source.uri.toString() ? this.stepForOffset(editor.document.offsetAt(editor.selection.active)) : undefined;
+      this.step = caret ?? 0;
+      this.ctx.log.info(`trace: ${trace.modelLabel}, ${trace.tokens.length} tokens${trace.truncatedTokens ? ` (+${trace.truncatedTokens} cut)` : ''}, probe ${trace.probeMs.toFixed(1)} ms`);
+      this.post(this.showMessage());
+      this.decorate();
+      this.traceEmitter.fire(trace);
+      this.stepEmitter.fire(this.step);
+      if (trace.truncatedTokens > 0 || source.droppedChars > 0) {
+        void vscode.window.showInformationMessage(`SeqLens: ${truncationNote(trace, source)}`);
+      }
+      return trace;
+    } catch (e) {
+      if (e instanceof EngineRequestError && e.code === 'cancelled') return undefined;
+      const message = e instanceof Error ? e.message : String(e);
+      this.post({ type: 'trace/error', message });
+      if (e instanceof EngineRequestError && (e.code === 'bad-input' || e.code === 'worker-died')) {
+        this.ctx.log.warn(`trace: ${message}`);
+        if (e.code === 'bad-input') void vscode.window.showInformationMessage(`SeqLens: ${message}`);
+      } else {
+        this.ctx.reportError('trace', e);
+      }
+      return undefined;
+    } finally {
+      if (this.cancelRun === cts) this.cancelRun = undefined;
+      cts.dispose();
+    }
+  }
+
+  private showMessage(): TimestepsToWebview {
+    const s = this.shown!;
+    const note = truncationNote(s.trace, s.source);
+    return { type: 'trace/show', trace: s.trace, step: this.step, source: s.source.label + (note ? ` — ${note}` : ''), models: MODELS };
+  }
+
+  private post(message: TimestepsToWebview): void {
+    if (message.type !== 'step/set') this.lastContent = message;
+    if (!this.view || !this.webviewReady) return; // sent on `ready`
+    void this.view.webview.postMessage(message).then((delivered) => {
+      if (!delivered) this.webviewReady = false; // page gone: it re-hydrates on its next `ready`
+    });
+  }
+
+  private onMessage(m: TimestepsFromWebview): void {
+    switch (m.type) {
+      case 'ready':
+        this.webviewReady = true;
+        if (this.shown) this.post(this.showMessage());
+        else if (this.lastContent) this.post(this.lastContent);
+        else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: MODELS, modelId: config.timestepsModel() });
+        if (this.shown && !this.shown.live) this.post({ type: 'trace/stale', message: staleMessage });
+        this.readyEmitter.fire();
+        return;
+      case 'step/changed':
+        if (!this.shown) return;
+        this.setStep(m.step, false);
+        return;
+      case 'token/hover':
+        this.highlightToken(m.index);
+        return;
+      case 'model/select':
+        if (!(DEFAULT_MODEL_IDS as readonly string[]).includes(m.modelId)) return;
+        void config.setTimestepsModel(m.modelId as DefaultModelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
+        if (this.shown) void this.run(this.shown.source, m.modelId as DefaultModelId).then((t) => t && this.setStep(Math.min(this.step, t.tokens.length - 1), true));
+        return;
+      case 'trace/rerun': {
+        const editor = this.shown && this.editorFor(this.shown.source.uri);
+        if (editor) void this.stepThrough(editor);
+        else if (this.shown) void this.run(this.shown.source, config.timestepsModel());
+        return;
+      }
+      case 'perf/repaint':
+        this.repaintMs.push(m.ms);
+        if (this.repaintMs.length > 200) this.repaintMs.shift();
+        return;
+    }
+  }
+
+  /** Moves the current step; `notifyPage` is false when the page itself moved it. */
+  setStep(step: number, notifyPage: boolean): void {
+    if (!this.shown) return;
+    const clamped = Math.max(0, Math.min(this.shown.trace.tokens.length - 1, Math.floor(step)));
+    if (clamped === this.step && !notifyPage) return;
+    this.step = clamped;
+    if (notifyPage) this.post({ type: 'step/set', step: clamped });
+    this.decorate();
+    this.stepEmitter.fire(clamped);
+  }
+
+  private stepForOffset(docOffset: number): number | undefined {
+    if (!this.shown) return undefined;
+    const { trace, source } = this.shown;
+    const rel = docOffset - source.baseOffset;
+    const tokens = trace.tokens;
+    if (tokens.length === 0 || rel < tokens[0].start || rel > tokens[tokens.length - 1].end) return undefined;
+    return tokenAtOffset(tokens, rel);
+  }
+
+  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
+    if (!this.shown?.live || !config.followCursor()) return;
+    if (e.textEditor.document.uri.toString() !== this.shown.source.uri.toString()) return;
+    const step = this.stepForOffset(e.textEditor.document.offsetAt(e.selections[0].active));
+    if (step !== undefined && step !== this.step) this.setStep(step, true);
+  }
+
+  private onDocumentChange(e: vscode.TextDocumentChangeEvent): void {
+    const shown = this.shown;
+    if (!shown?.live || e.document.uri.toString() !== shown.source.uri.toString() || e.contentChanges.length === 0) return;
+    const tokens = shown.trace.tokens;
+    const start = shown.source.baseOffset;
+    const end = start + (tokens.length ? tokens[tokens.length - 1].end : 0);
+    let shift = 0;
+    for (const c of e.contentChanges) {
+      if (c.rangeOffset + c.rangeLength <= start) shift += c.text.length - c.rangeLength;
+      else if (c.rangeOffset < end) {
+        shown.live = false;
+        this.clearDecorations();
+        this.post({ type: 'trace/stale', message: staleMessage });
+        return;
+      }
+    }
+    // Edits before the traced text move it; edits after it do not matter.
+    shown.source.baseOffset += shift;
+    if (shift) this.decorate();
+  }
+
+  private onDocumentClosed(doc: vscode.TextDocument): void {
+    const shown = this.shown;
+    if (!shown?.live || doc.uri.toString() !== shown.source.uri.toString()) return;
+    shown.live = false;
+    this.post({ type: 'trace/stale', message: 'The editor of this text was closed; the trace stays here but no longer follows the caret.' });
+  }
+
+  private editorFor(uri: vscode.Uri): vscode.TextEditor | undefined {
+    return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
+  }
+
+  private tokenRange(doc: vscode.TextDocument, index: number): vscode.Range | undefined {
+    const tok = this.shown?.trace.tokens[index];
+    if (!tok || !this.shown) return undefined;
+    const base = this.shown.source.baseOffset;
+    return new vscode.Range(doc.positionAt(base + tok.start), doc.positionAt(base + tok.end));
+  }
+
+  private decorate(): void {
+    if (!this.shown?.live) return;
+    for (const editor of vscode.window.visibleTextEditors) {
+      if (editor.document.uri.toString() !== this.shown.source.uri.toString()) continue;
+      const r = this.tokenRange(editor.document, this.step);
+      editor.setDecorations(this.stepDecoration, r ? [r] : []);
+    }
+  }
+
+  private highlightToken(index: number | null): void {
+    if (!this.shown?.live) return;
+    const editor = this.editorFor(this.shown.source.uri);
+    if (!editor) return;
+    const r = index === null ? undefined : this.tokenRange(editor.document, index);
+    editor.setDecorations(this.hoverDecoration, r ? [r] : []);
+    if (r) editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** The ranges currently decorated for the step, per visible editor (tests read this). */
+  decoratedStepRange(): vscode.Range | undefined {
+    const editor = this.shown && this.editorFor(this.shown.source.uri);
+    return editor && this.shown?.live ? this.tokenRange(editor.document, this.step) : undefined;
+  }
+
+  private clearDecorations(): void {
+    for (const editor of vscode.window.visibleTextEditors) {
+      editor.setDecorations(this.stepDecoration, []);
+      editor.setDecorations(this.hoverDecoration, []);
+    }
+  }
+
+  private disposeView(): void {
+    for (const d of this.viewDisposables.splice(0)) d.dispose();
+  }
+
+  dispose(): void {
+    this.cancelRun?.cancel();
+    this.disposeView();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+const staleMessage = 'The text changed inside the traced range, so these steps no longer match it. Run the command again to re-read it.';
+
+function truncationNote(trace: TraceResult, source: TextSource): string {
+  if (trace.truncatedTokens === 0 && source.droppedChars === 0) return '';
+  const shown = trace.tokens.length;
+  if (source.droppedChars > 0) {
+    return `the selection is long; showing its first ${shown} tokens (at most ${config.maxTokens()} tokens, setting seqlens.timesteps.maxTokens, from the first 100,000 characters).`;
+  }
+  return `showing the first ${shown} of ${shown + trace.truncatedTokens} tokens (setting seqlens.timesteps.maxTokens).`;
+}

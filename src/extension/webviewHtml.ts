@@ -1,0 +1,30 @@
+/** HTML for a webview: strict CSP, scripts by nonce, styles and fonts from cspSource. */
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+
+export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, entry: string, title: string): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  const csp = [
+    "default-src 'none'",
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource}`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  // No data goes into this string: the page asks for it with a `ready` message.
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset(`${entry}.css`)}">
+<title>${title}</title>
+</head>
+<body>
+<div id="app" data-entry="${entry}"></div>
+<script nonce="${nonce}" src="${asset(`${entry}.js`)}"></script>
+</body>
+</html>`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Messages between the extension host and the engine worker. Types only: this
+ * file imports neither `vscode` nor the DOM, so all three programs share it.
+ */
+import type { TraceResult } from './trace';
+
+export interface EngineInfo {
+  backend: string;
+  /** Set when the fast wasm backend could not be used; says why. */
+  backendWarning?: string;
+  tfjsVersion: string;
+  models: Array<{ id: string; label: string; kind: string; units: number; vocabSize: number }>;
+}
+
+export interface TraceParams {
+  modelId: string;
+  text: string;
+  maxTokens: number;
+}
+
+/** Request name → [params, result]. */
+export interface EngineMethods {
+  'engine/info': [Record<string, never>, EngineInfo];
+  'trace/run': [TraceParams, TraceResult];
+  /** Test and diagnostics hook: busy-waits in the worker for `ms`, reporting progress; cancellable. */
+  'engine/sleep': [{ ms: number }, { sleptMs: number; cancelled: boolean }];
+}
+export type EngineMethod = keyof EngineMethods;
+export type ParamsOf<M extends EngineMethod> = EngineMethods[M][0];
+export type ResultOf<M extends EngineMethod> = EngineMethods[M][1];
+
+export interface Progress {
+  /** 0..1 when known. */
+  fraction?: number;
+  message?: string;
+  [key: string]: unknown;
+}
+
+/** An error a user can read, plus a stable code for programs. */
+export interface EngineError {
+  code: 'cancelled' | 'bad-input' | 'not-found' | 'internal' | 'worker-died';
+  message: string;
+  detail?: string;
+}
+
+export type ToWorker =
+  | { type: 'request'; id: number; method: EngineMethod; params: unknown }
+  | { type: 'cancel'; id: number };
+
+export type FromWorker =
+  | { type: 'ready'; info: Pick<EngineInfo, 'backend' | 'backendWarning' | 'tfjsVersion'> }
+  | { type: 'response'; id: number; ok: true; result: unknown }
+  | { type: 'response'; id: number; ok: false; error: EngineError }
+  | { type: 'progress'; id: number; progress: Progress }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** Data the worker is started with. */
+export interface WorkerBoot {
+  /** Folder holding the tfjs .wasm binaries. */
+  wasmDir: string;
+  /** Folder holding the shipped default models (one checkpoint folder each). */
+  modelsDir: string;
+}

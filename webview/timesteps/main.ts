@@ -1,0 +1,354 @@
+/**
+ * The timestep panel: a recurrent network reading the selected text, one token
+ * per step. The page keeps only view state (step, model); the trace comes from
+ * the extension, which re-sends it whenever this page says `ready`.
+ */
+import './main.css';
+import { reviveMatrix } from '../../src/protocol/matrix';
+import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../src/protocol/timesteps';
+import { STATE_NAMES, TraceResult } from '../../src/protocol/trace';
+import { Palette, readPalette } from '../shared/colors';
+import { el, registerToolkit, UI } from '../shared/toolkit';
+import { Host } from '../shared/vscodeApi';
+import { Heatmap } from './heatmap';
+
+registerToolkit();
+
+interface ViewState {
+  step: number;
+  modelId: string;
+}
+
+const host = new Host<TimestepsFromWebview, ViewState>();
+const viewState = host.state({ step: 0, modelId: 'lstm' });
+
+let trace: TraceResult | undefined;
+let step = 0;
+let maps: Heatmap[] = [];
+let palette: Palette = readPalette();
+let playTimer: number | undefined;
+let valueCells: Array<{ cell: HTMLElement; map: Heatmap; unit: number }> = [];
+
+// ---- static skeleton ----------------------------------------------------------------------
+const app = document.getElementById('app')!;
+const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Timestep controls' });
+const modelSelect = el(UI.dropdown, { id: 'model', 'aria-label': 'Model' });
+const prevButton = el(UI.button, { id: 'prev', appearance: 'icon', 'aria-label': 'Previous step', title: 'Previous step (←)' }, '‹');
+const playButton = el(UI.button, { id: 'play', appearance: 'secondary', 'aria-label': 'Play', title: 'Play / pause (Space)' }, 'Play');
+const nextButton = el(UI.button, { id: 'next', appearance: 'icon', 'aria-label': 'Next step', title: 'Next step (→)' }, '›');
+const slider = el('input', { id: 'slider', type: 'range', min: '0', max: '0', value: '0', 'aria-label': 'Timestep' });
+const stepLabel = el('span', { id: 'stepLabel', class: 'step-label', 'aria-live': 'polite' });
+toolbar.append(modelSelect, prevButton, playButton, nextButton, slider, stepLabel);
+const sourceLine = el('div', { id: 'source', class: 'source' });
+const banner = el('div', { id: 'banner', class: 'banner', role: 'status', hidden: '' });
+const tokenStrip = el('div', { id: 'tokens', class: 'tokens', role: 'listbox', 'aria-label': 'Tokens, one per timestep' });
+const body = el('div', { class: 'body' });
+const mapsBox = el('div', { id: 'maps', class: 'maps' });
+const side = el('aside', { id: 'values', class: 'values', 'aria-label': 'Values at the current step' });
+body.append(mapsBox, side);
+const emptyBox = el('div', { id: 'empty', class: 'empty' });
+const tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
+app.append(toolbar, sourceLine, banner, tokenStrip, body, emptyBox, tooltip);
+
+function setModels(models: ModelChoice[], selected: string): void {
+  if (modelSelect.childElementCount !== models.length) {
+    modelSelect.replaceChildren(...models.map((m) => el(UI.option, { value: m.id }, m.label)));
+  }
+  (modelSelect as unknown as { value: string }).value = selected;
+  viewState.modelId = selected;
+}
+
+function showBanner(text: string, kind: 'info' | 'warning' | 'error'): void {
+  banner.textContent = text;
+  banner.className = `banner ${kind}`;
+  banner.hidden = !text;
+}
+
+function setBusy(message: string): void {
+  emptyBox.replaceChildren(el(UI.progress, { 'aria-label': 'Loading' }), el('span', {}, message));
+  emptyBox.hidden = false;
+  app.dataset.state = 'loading';
+}
+
+function showEmpty(message: string): void {
+  stop();
+  trace = undefined;
+  emptyBox.replaceChildren(el('p', {}, message));
+  emptyBox.hidden = false;
+  body.hidden = true;
+  tokenStrip.replaceChildren();
+  sourceLine.textContent = '';
+  stepLabel.textContent = '';
+  app.dataset.state = 'empty';
+}
+
+// ---- a new trace ----------------------------------------------------------------------------
+function showTrace(t: TraceResult, initialStep: number, source: string): void {
+  stop();
+  trace = t;
+  for (const layer of t.layers) for (const k of Object.keys(layer.states)) layer.states[k] = reviveMatrix(layer.states[k]);
+  const layer = t.layers[0];
+  const T = t.tokens.length;
+  emptyBox.hidden = true;
+  body.hidden = false;
+  app.dataset.state = 'trace';
+  delete app.dataset.stale;
+  app.dataset.steps = String(T);
+  app.dataset.model = t.modelId;
+  sourceLine.textContent = `${t.modelLabel} · ${layer.units} units · ${T} token${T === 1 ? '' : 's'} · ${source} · probe ${t.probeMs.toFixed(1)} ms`;
+  showBanner(t.truncatedTokens > 0 ? `Showing the first ${T} of ${T + t.truncatedTokens} tokens.` : '', 'info');
+  slider.max = String(T - 1);
+
+  tokenStrip.replaceChildren(
+    ...t.tokens.map((tok, i) => {
+      const b = el('button', { class: `token${tok.unknown ? ' unknown' : ''}`, role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1' });
+      b.append(el('span', { class: 'word' }, tok.text));
+      if (tok.unknown) b.append(el('span', { class: 'unk', title: `“${tok.text}” is not in the model's vocabulary; the model reads it as <unk>` }, '<unk>'));
+      b.title = tok.unknown ? `${i}: “${tok.text}” → <unk> (unknown word)` : `${i}: “${tok.text}”`;
+      return b;
+    }),
+  );
+
+  maps = STATE_NAMES[layer.kind]
+    .filter((s) => layer.states[s.key])
+    .map((s) => new Heatmap({ label: s.label, data: layer.states[s.key].data, steps: T, units: layer.units, range: s.range }));
+  mapsBox.replaceChildren(
+    ...maps.map((m, k) => {
+      const key = STATE_NAMES[layer.kind][k].key;
+      const fig = el('figure', { class: 'map', 'data-state': key });
+      const caption = el('figcaption', {}, m.spec.label);
+      caption.append(el('span', { class: 'legend' }, m.spec.range === 'unit' ? '0 … 1' : `−${fmt(m.scale)} … +${fmt(m.scale)}`));
+      fig.append(caption, m.canvas);
+      m.canvas.setAttribute('role', 'img');
+      m.canvas.setAttribute('aria-label', `${m.spec.label}: ${layer.units} units by ${T} steps`);
+      return fig;
+    }),
+  );
+
+  // Values table: one row per unit, one column per state.
+  const keys = STATE_NAMES[layer.kind].filter((s) => layer.states[s.key]).map((s) => s.key);
+  const table = el('table', { id: 'valueTable', class: 'value-table' });
+  const head = el('tr');
+  head.append(el('th', { scope: 'col' }, 'unit'), ...keys.map((k) => el('th', { scope: 'col' }, k)));
+  table.append(el('thead'), el('tbody'));
+  table.tHead!.append(head);
+  valueCells = [];
+  for (let u = 0; u < layer.units; u++) {
+    const tr = el('tr');
+    tr.append(el('th', { scope: 'row' }, String(u)));
+    keys.forEach((k, j) => {
+      const td = el('td', { 'data-state': k, 'data-unit': String(u) });
+      tr.append(td);
+      valueCells.push({ cell: td, map: maps[j], unit: u });
+    });
+    table.tBodies[0].append(tr);
+  }
+  side.replaceChildren(el('h3', { id: 'stepTitle' }), el('div', { id: 'predictions', class: 'predictions' }), table);
+  layoutMaps();
+  setStep(initialStep, false);
+}
+
+function layoutMaps(): void {
+  if (!trace) return;
+  const width = Math.max(120, mapsBox.clientWidth - 16);
+  const columns = width > 900 ? 3 : width > 520 ? 2 : 1;
+  const each = Math.floor(width / columns) - 16;
+  mapsBox.style.setProperty('--columns', String(columns));
+  for (const m of maps) m.layout(each, palette);
+  paint();
+}
+
+// ---- moving the step ------------------------------------------------------------------------
+function setStep(next: number, fromUser: boolean): void {
+  if (!trace) return;
+  step = Math.max(0, Math.min(trace.tokens.length - 1, next));
+  const t0 = performance.now();
+  paint();
+  const ms = performance.now() - t0;
+  viewState.step = step;
+  host.saveState(viewState);
+  if (fromUser) host.post({ type: 'step/changed', step });
+  host.post({ type: 'perf/repaint', ms });
+}
+
+function paint(): void {
+  if (!trace) return;
+  const T = trace.tokens.length;
+  const tok = trace.tokens[step];
+  app.dataset.step = String(step);
+  slider.value = String(step);
+  stepLabel.textContent = `step ${step + 1} / ${T} · “${tok.text}”`;
+  tokenStrip.querySelectorAll('.token.current').forEach((b) => {
+    b.classList.remove('current');
+    b.setAttribute('aria-selected', 'false');
+    b.setAttribute('tabindex', '-1');
+  });
+  const current = tokenStrip.children[step] as HTMLElement | undefined;
+  if (current) {
+    current.classList.add('current');
+    current.setAttribute('aria-selected', 'true');
+    current.setAttribute('tabindex', '0');
+    current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+  for (const m of maps) m.paint(step, palette);
+  for (const { cell, map, unit } of valueCells) {
+    const v = map.value(step, unit);
+    cell.textContent = v.toFixed(3);
+    cell.style.setProperty('--bar', String(Math.max(-1, Math.min(1, v / map.scale))));
+    cell.classList.toggle('neg', v < 0);
+  }
+  const title = document.getElementById('stepTitle');
+  if (title) title.textContent = `Step ${step + 1}: “${tok.text}”${tok.unknown ? ' (read as <unk>)' : ''}`;
+  const preds = document.getElementById('predictions');
+  if (preds) {
+    const p = trace.predictions[step] ?? [];
+    preds.textContent = p.length ? `next word: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '';
+  }
+}
+
+function stop(): void {
+  if (playTimer !== undefined) window.clearInterval(playTimer);
+  playTimer = undefined;
+  playButton.textContent = 'Play';
+  playButton.setAttribute('aria-label', 'Play');
+  playButton.setAttribute('aria-pressed', 'false');
+}
+
+function togglePlay(): void {
+  if (!trace) return;
+  if (playTimer !== undefined) return stop();
+  if (step >= trace.tokens.length - 1) setStep(0, true);
+  playButton.textContent = 'Pause';
+  playButton.setAttribute('aria-label', 'Pause');
+  playButton.setAttribute('aria-pressed', 'true');
+  playTimer = window.setInterval(() => {
+    if (!trace || step >= trace.tokens.length - 1) return stop();
+    setStep(step + 1, true);
+  }, 600);
+}
+
+// ---- events -----------------------------------------------------------------------------------
+prevButton.addEventListener('click', () => setStep(step - 1, true));
+nextButton.addEventListener('click', () => setStep(step + 1, true));
+playButton.addEventListener('click', togglePlay);
+slider.addEventListener('input', () => setStep(Number(slider.value), true));
+modelSelect.addEventListener('change', () => {
+  const id = (modelSelect as unknown as { value: string }).value;
+  if (id && id !== trace?.modelId) host.post({ type: 'model/select', modelId: id });
+});
+tokenStrip.addEventListener('click', (e) => {
+  const b = (e.target as HTMLElement).closest('.token') as HTMLElement | null;
+  if (b) setStep(Number(b.dataset.index), true);
+});
+let hovered: number | null = null;
+const hover = (index: number | null) => {
+  if (index === hovered) return;
+  hovered = index;
+  host.post({ type: 'token/hover', index });
+};
+tokenStrip.addEventListener('mouseover', (e) => {
+  const b = (e.target as HTMLElement).closest('.token') as HTMLElement | null;
+  hover(b ? Number(b.dataset.index) : null);
+});
+tokenStrip.addEventListener('mouseleave', () => hover(null));
+tokenStrip.addEventListener('focusin', (e) => {
+  const b = (e.target as HTMLElement).closest('.token') as HTMLElement | null;
+  if (b) hover(Number(b.dataset.index));
+});
+tokenStrip.addEventListener('focusout', () => hover(null));
+mapsBox.addEventListener('mousemove', (e) => {
+  const canvas = e.target as HTMLElement;
+  const map = maps.find((m) => m.canvas === canvas);
+  const cell = map?.cellAt(e.offsetX, e.offsetY);
+  if (!map || !cell || !trace) {
+    tooltip.hidden = true;
+    return;
+  }
+  tooltip.textContent = `${map.spec.label} · unit ${cell.unit} · step ${cell.step + 1} “${trace.tokens[cell.step].text}”: ${map.value(cell.step, cell.unit).toFixed(4)}`;
+  tooltip.hidden = false;
+  tooltip.style.left = `${Math.min(e.clientX + 12, window.innerWidth - 260)}px`;
+  tooltip.style.top = `${e.clientY + 14}px`;
+});
+mapsBox.addEventListener('mouseleave', () => (tooltip.hidden = true));
+mapsBox.addEventListener('click', (e) => {
+  const map = maps.find((m) => m.canvas === e.target);
+  const cell = map?.cellAt(e.offsetX, e.offsetY);
+  if (cell) setStep(cell.step, true);
+});
+document.addEventListener('keydown', (e) => {
+  if (!trace) return;
+  const target = e.target as HTMLElement;
+  if (target.closest(UI.dropdown)) return;
+  const isSlider = target === slider;
+  switch (e.key) {
+    case 'ArrowLeft':
+    case 'ArrowUp':
+      if (isSlider) return;
+      setStep(step - 1, true);
+      break;
+    case 'ArrowRight':
+    case 'ArrowDown':
+      if (isSlider) return;
+      setStep(step + 1, true);
+      break;
+    case 'Home':
+      setStep(0, true);
+      break;
+    case 'End':
+      setStep(trace.tokens.length - 1, true);
+      break;
+    case ' ':
+      if (target.closest(UI.button) || target.tagName === 'BUTTON') return;
+      togglePlay();
+      break;
+    default:
+      return;
+  }
+  e.preventDefault();
+  if (target.classList.contains('token')) (tokenStrip.children[step] as HTMLElement | undefined)?.focus();
+});
+new ResizeObserver(() => layoutMaps()).observe(mapsBox);
+// Theme changes swap the body's class: re-read the colours and redraw.
+new MutationObserver(() => {
+  palette = readPalette();
+  layoutMaps();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => {
+  const m = event.data;
+  switch (m.type) {
+    case 'trace/show':
+      setModels(m.models, m.trace.modelId);
+      showTrace(m.trace, m.step, m.source);
+      return;
+    case 'trace/loading':
+      setModels(m.models, m.modelId);
+      stop();
+      setBusy(m.message);
+      return;
+    case 'trace/empty':
+      setModels(m.models, m.modelId);
+      showEmpty(m.message);
+      return;
+    case 'trace/error':
+      showBanner(m.message, 'error');
+      emptyBox.hidden = trace !== undefined;
+      if (!trace) emptyBox.replaceChildren(el('p', {}, 'No trace to show.'));
+      app.dataset.state = trace ? 'trace' : 'error';
+      return;
+    case 'trace/stale':
+      showBanner(m.message, 'warning');
+      app.dataset.stale = 'true';
+      return;
+    case 'step/set':
+      setStep(m.step, false);
+      return;
+  }
+});
+
+function fmt(v: number): string {
+  return v >= 10 ? v.toFixed(0) : v.toFixed(1);
+}
+
+showEmpty('Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.');
+host.post({ type: 'ready' });
