@@ -1,0 +1,173 @@
+/**
+ * The recurrent cells against independent references: small cases computed by
+ * hand (numbers from python3's math module, written out below), and random
+ * weights against a float64 loop written from the textbook equations.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import type { RecurrentCell } from '../../src/core/models/cell';
+import { GruCell } from '../../src/core/models/gru';
+import { LstmCell } from '../../src/core/models/lstm';
+import { RnnCell } from '../../src/core/models/rnn';
+import { Rng } from '../../src/core/random';
+import { assertClose, useWasm } from './helpers';
+
+before(useWasm);
+
+function setWeights(cell: RecurrentCell, values: Record<string, number[]>): void {
+  for (const [name, v] of Object.entries(values)) {
+    const w = cell.weights[`${cell.kind}/${name}`];
+    assert.ok(w, `weight ${name}`);
+    w.assign(tf.tensor(v, w.shape));
+  }
+}
+
+async function probe(cell: RecurrentCell, xs: number[][]): Promise<Float32Array> {
+  const x = tf.tensor3d(xs.map((row) => [row])); // [T, 1, E]
+  const out = cell.probe(x);
+  const data = (await out.data()) as Float32Array;
+  tf.dispose([x, out]);
+  return data;
+}
+
+test('LSTM, one unit, by hand: [h c i f g o] at two steps', async () => {
+  const cell = new LstmCell({ inputSize: 1, units: 1 }, new Rng(1));
+  setWeights(cell, { kernel: [1, 1, 1, 1], recurrent_kernel: [0.5, 0.5, 0.5, 0.5], bias: [0, 0, 0, 0] });
+  const got = await probe(cell, [[1], [-1]]);
+  assertClose(
+    got,
+    [
+      0.36960635293570576, 0.5567699411459397, 0.7310585786300049, 0.7310585786300049, 0.7615941559557649, 0.7310585786300049,
+      -0.010882567225724, -0.035487928110679856, 0.30678419108400945, 0.30678419108400945, -0.6724471146837439, 0.30678419108400945,
+    ],
+    1e-6,
+    'lstm probe',
+  );
+});
+
+test('GRU, one unit, by hand: [h z r n] at two steps (recurrent bias inside the reset product)', async () => {
+  const cell = new GruCell({ inputSize: 1, units: 1 }, new Rng(1));
+  setWeights(cell, { kernel: [1, 1, 1], recurrent_kernel: [0.5, 0.5, 0.5], bias: [0, 0, 0], recurrent_bias: [0, 0, 0.25] });
+  const got = await probe(cell, [[1], [-1]]);
+  assertClose(
+    got,
+    [0.22276992860310874, 0.7310585786300049, 0.7310585786300049, 0.8283213774520581, -0.4408198181466808, 0.29139571811169257, 0.29139571811169257, -0.7137044389824752],
+    1e-6,
+    'gru probe',
+  );
+});
+
+test('RNN tanh and sigmoid, one unit, by hand', async () => {
+  for (const [activation, expected] of [
+    ['tanh', [0.9866142981514303, -0.9862536005139033]],
+    ['sigmoid', [0.9241418199787566, 0.08135019037459165]],
+  ] as const) {
+    const cell = new RnnCell({ inputSize: 1, units: 1, activation }, new Rng(1));
+    setWeights(cell, { kernel: [2], recurrent_kernel: [-1], bias: [0.5] });
+    assertClose(await probe(cell, [[1], [-1]]), expected, 1e-6, `rnn ${activation}`);
+  }
+});
+
+// ---- float64 references written from the equations ---------------------------------------
+const sig = (v: number) => 1 / (1 + Math.exp(-v));
+/** x [E] times W [E, G] (row-major) plus h [H] times U [H, G] plus biases. */
+function affine(x: number[], W: Float32Array, h: number[], U: Float32Array, G: number, ...biases: Float32Array[]): number[] {
+  const out = new Array(G).fill(0);
+  for (let g = 0; g < G; g++) {
+    let s = 0;
+    for (let e = 0; e < x.length; e++) s += x[e] * W[e * G + g];
+    for (let k = 0; k < h.length; k++) s += h[k] * U[k * G + g];
+    for (const b of biases) s += b[g];
+    out[g] = s;
+  }
+  return out;
+}
+
+async function weightsOf(cell: RecurrentCell): Promise<Record<string, Float32Array>> {
+  const out: Record<string, Float32Array> = {};
+  for (const [k, v] of Object.entries(cell.weights)) out[k.split('/')[1]] = (await v.data()) as Float32Array;
+  return out;
+}
+
+const E = 5;
+const H = 7;
+const T = 6;
+const rng = new Rng(3);
+const xs = Array.from({ length: T }, () => Array.from({ length: E }, () => rng.uniform(-2, 2)));
+
+test('LSTM probe = float64 reference (random weights, 7 units, 6 steps)', async () => {
+  const cell = new LstmCell({ inputSize: E, units: H }, new Rng(9));
+  const w = await weightsOf(cell);
+  let h = new Array(H).fill(0);
+  let c = new Array(H).fill(0);
+  const expected: number[] = [];
+  for (const x of xs) {
+    const z = affine(x, w.kernel, h, w.recurrent_kernel, 4 * H, w.bias);
+    const i = z.slice(0, H).map(sig);
+    const f = z.slice(H, 2 * H).map(sig);
+    const g = z.slice(2 * H, 3 * H).map(Math.tanh);
+    const o = z.slice(3 * H).map(sig);
+    c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
+    h = c.map((cv, u) => o[u] * Math.tanh(cv));
+    expected.push(...h, ...c, ...i, ...f, ...g, ...o);
+  }
+  assertClose(await probe(cell, xs), expected, 1e-5, 'lstm');
+});
+
+test('GRU probe = float64 reference', async () => {
+  const cell = new GruCell({ inputSize: E, units: H }, new Rng(10));
+  const w = await weightsOf(cell);
+  let h = new Array(H).fill(0);
+  const expected: number[] = [];
+  for (const x of xs) {
+    const xp = affine(x, w.kernel, [], new Float32Array(0), 3 * H, w.bias);
+    const hp = affine([], new Float32Array(0), h, w.recurrent_kernel, 3 * H, w.recurrent_bias);
+    const z = h.map((_, u) => sig(xp[u] + hp[u]));
+    const r = h.map((_, u) => sig(xp[H + u] + hp[H + u]));
+    const n = h.map((_, u) => Math.tanh(xp[2 * H + u] + r[u] * hp[2 * H + u]));
+    h = h.map((hv, u) => z[u] * hv + (1 - z[u]) * n[u]);
+    expected.push(...h, ...z, ...r, ...n);
+  }
+  assertClose(await probe(cell, xs), expected, 1e-5, 'gru');
+});
+
+test('RNN probe = float64 reference, tanh and sigmoid', async () => {
+  for (const activation of ['tanh', 'sigmoid'] as const) {
+    const cell = new RnnCell({ inputSize: E, units: H, activation }, new Rng(11));
+    const w = await weightsOf(cell);
+    const act = activation === 'tanh' ? Math.tanh : sig;
+    let h = new Array(H).fill(0);
+    const expected: number[] = [];
+    for (const x of xs) {
+      h = affine(x, w.kernel, h, w.recurrent_kernel, H, w.bias).map(act);
+      expected.push(...h);
+    }
+    assertClose(await probe(cell, xs), expected, 1e-5, `rnn ${activation}`);
+  }
+});
+
+test('batched forward equals the probe for each sequence, and leaks no tensors', async () => {
+  for (const cell of [new LstmCell({ inputSize: E, units: H }, new Rng(1)), new GruCell({ inputSize: E, units: H }, new Rng(2)), new RnnCell({ inputSize: E, units: H, activation: 'tanh' }, new Rng(3))]) {
+    const before = tf.memory().numTensors;
+    const batch = tf.tidy(() => cell.forward(tf.tensor3d(xs.map((x) => [x, x.map((v) => -v)])))); // [T, 2, H]
+    const second = tf.tidy(() => cell.probe(tf.tensor3d(xs.map((x) => [x.map((v) => -v)]))));
+    const b = (await batch.data()) as Float32Array;
+    const p = (await second.data()) as Float32Array;
+    const width = cell.stateKeys.length * H;
+    const fromBatch: number[] = [];
+    const fromProbe: number[] = [];
+    for (let t = 0; t < T; t++) {
+      fromBatch.push(...b.subarray((t * 2 + 1) * H, (t * 2 + 2) * H));
+      fromProbe.push(...p.subarray(t * width, t * width + H));
+    }
+    assertClose(fromBatch, fromProbe, 1e-6, `${cell.kind} batch vs probe`);
+    tf.dispose([batch, second]);
+    assert.equal(tf.memory().numTensors, before, `${cell.kind} leaked tensors`);
+  }
+});
+
+test('a wrongly shaped input is refused with the expected shape', () => {
+  const cell = new LstmCell({ inputSize: 3, units: 2 }, new Rng(1));
+  assert.throws(() => tf.tidy(() => cell.forward(tf.zeros([2, 1, 4]) as tf.Tensor3D)), /expected input \[time, batch, 3\]/);
+});

@@ -1,0 +1,110 @@
+/**
+ * The engine protocol end to end: the extension's EngineClient driving the
+ * real bundled worker (dist/worker.js, built by `npm run build`).
+ */
+import * as fs from 'fs';
+import * as assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import * as path from 'path';
+import { EngineClient, EngineRequestError } from '../../src/worker/client';
+import { ROOT } from './helpers';
+
+const workerPath = path.join(ROOT, 'dist', 'worker.js');
+const logs: string[] = [];
+const crashes: string[] = [];
+
+function client(boot?: Partial<{ wasmDir: string; modelsDir: string }>): EngineClient {
+  return new EngineClient({
+    workerPath,
+    boot: { wasmDir: path.join(ROOT, 'dist', 'wasm'), modelsDir: path.join(ROOT, 'media', 'models'), ...boot },
+    log: (level, message) => logs.push(`${level}: ${message}`),
+    onCrash: (m) => crashes.push(m),
+  });
+}
+
+const engine = client();
+after(() => engine.dispose());
+
+function token() {
+  const listeners: Array<() => void> = [];
+  return {
+    isCancellationRequested: false,
+    onCancellationRequested(l: () => void) {
+      listeners.push(l);
+      return { dispose() {} };
+    },
+    cancel() {
+      this.isCancellationRequested = true;
+      for (const l of listeners) l();
+    },
+  };
+}
+
+test('the worker bundle exists (run npm run build first)', () => {
+  assert.ok(fs.existsSync(workerPath), `${workerPath} missing`);
+});
+
+test('the worker starts on first request, on the wasm backend, and lists the default models', async () => {
+  assert.equal(engine.running, false, 'no worker before the first request');
+  const info = await engine.request('engine/info', {});
+  assert.equal(info.backend, 'wasm');
+  assert.equal(engine.startCount, 1);
+  assert.deepEqual(
+    info.models.map((m) => `${m.id}:${m.kind}:${m.units}`),
+    ['lstm:lstm:32', 'gru:gru:32', 'rnn-tanh:rnn:32', 'rnn-sigmoid:rnn:32'],
+  );
+});
+
+test('trace/run returns typed arrays with shapes', async () => {
+  const t = await engine.request('trace/run', { modelId: 'lstm', text: 'The cat sleeps.', maxTokens: 100 });
+  assert.deepEqual(t.tokens.map((x) => x.text), ['the', 'cat', 'sleeps', '.']);
+  assert.ok(t.layers[0].states.c.data instanceof Float32Array);
+  assert.deepEqual(t.layers[0].states.c.shape, [4, 32]);
+});
+
+test('progress events stream and cancellation stops a request early', async () => {
+  const progress: number[] = [];
+  const tok = token();
+  const p = engine.request('engine/sleep', { ms: 5000 }, { token: tok, onProgress: (x) => progress.push(x.fraction ?? 0) });
+  setTimeout(() => tok.cancel(), 200);
+  const t0 = Date.now();
+  const r = await p;
+  assert.equal(r.cancelled, true);
+  assert.ok(Date.now() - t0 < 1500, 'stopped within a second of the cancel');
+  assert.ok(progress.length > 3, 'progress events arrived');
+});
+
+test('bad input is an error with a readable message; the engine keeps working', async () => {
+  await assert.rejects(engine.request('trace/run', { modelId: 'lstm', text: '   ', maxTokens: 10 }), (e: EngineRequestError) => e.code === 'bad-input' && /no words/.test(e.message));
+  await assert.rejects(engine.request('trace/run', { modelId: 'nope', text: 'a', maxTokens: 10 }), (e: EngineRequestError) => /unknown model "nope"/.test(e.message));
+  await assert.rejects(engine.request('trace/run', { modelId: 'lstm', text: 'x'.repeat(1_000_001), maxTokens: 10 }), /at most 1,000,000/);
+  const t = await engine.request('trace/run', { modelId: 'gru', text: 'ok', maxTokens: 10 });
+  assert.equal(t.tokens.length, 1);
+});
+
+test('a crashed worker fails the request in flight clearly, and the next request restarts it', async () => {
+  const inFlight = engine.request('engine/sleep', { ms: 3000 });
+  await new Promise((r) => setTimeout(r, 100));
+  await engine.simulateCrash();
+  await assert.rejects(inFlight, (e: EngineRequestError) => e.code === 'worker-died' && /stopped unexpectedly/.test(e.message) && /engine\/sleep/.test(e.message));
+  assert.equal(crashes.length, 1);
+  assert.equal(engine.running, false);
+  const t = await engine.request('trace/run', { modelId: 'rnn-sigmoid', text: 'the dog runs', maxTokens: 10 });
+  assert.equal(t.tokens.length, 3);
+  assert.equal(engine.startCount, 2);
+});
+
+test('missing wasm binaries: the engine says so instead of silently running 100x slower', async () => {
+  const warnings: string[] = [];
+  const c = new EngineClient({
+    workerPath,
+    boot: { wasmDir: path.join(ROOT, 'no-such-dir'), modelsDir: path.join(ROOT, 'media', 'models') },
+    log: () => undefined,
+    onBackendWarning: (w) => warnings.push(w),
+  });
+  const info = await c.ready();
+  assert.equal(info.backend, 'cpu');
+  assert.match(info.backendWarning ?? '', /WebAssembly backend .* could not start/);
+  assert.equal(warnings.length, 1);
+  c.dispose();
+});

@@ -1,0 +1,26 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'path';
+import { setupBackend } from '../../src/core/tfjs/backend';
+import { nodeModulesWasmDir } from '../../src/core/tfjs/wasmDir';
+
+/** The repository root (tests run from out/test/unit). */
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export async function useWasm(): Promise<void> {
+  const status = await setupBackend(nodeModulesWasmDir(), { allowCpuFallback: false });
+  assert.equal(status.backend, 'wasm');
+}
+
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = 'values'): void {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    if (!(d <= worst)) {
+      worst = d;
+      at = i;
+    }
+  }
+  assert.ok(worst <= tol, `${what}: max abs diff ${worst} at ${at} (${actual[at]} vs ${expected[at]}) > ${tol}`);
+}

@@ -1,0 +1,128 @@
+/**
+ * Every wasm kernel override against tfjs's cpu backend (the reference
+ * implementation), on random inputs, forward and gradient.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { Rng } from '../../src/core/random';
+import { PATCHED_KERNELS } from '../../src/core/tfjs/wasmKernels';
+import { assertClose, useWasm } from './helpers';
+
+const rng = new Rng(42);
+const rand = (shape: number[]) => ({ values: rng.uniformArray(shape.reduce((a, b) => a * b, 1), -1, 1), shape });
+type Input = { values: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' };
+
+/** Runs f on both backends; returns [cpu, wasm] flat outputs (value then each gradient). */
+async function onBoth(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<[Float32Array[], Float32Array[]]> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const before = tf.memory().numTensors;
+    const outs = tf.tidy(() => {
+      const xs = inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32'));
+      const value = f(...xs);
+      if (!grads) return [value];
+      const floatIdx = inputs.map((inp, k) => (inp.dtype === 'int32' ? -1 : k)).filter((k) => k >= 0);
+      const g = tf.grads((...vs: tf.Tensor[]) => {
+        const all = xs.slice();
+        floatIdx.forEach((k, j) => (all[k] = vs[j]));
+        return tf.sum(tf.mul(f(...all), tf.range(1, value.size + 1).reshape(value.shape).div(value.size)));
+      });
+      return [value, ...g(floatIdx.map((k) => xs[k]))];
+    });
+    const data = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+    tf.dispose(outs);
+    assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
+    return data;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return [cpu, wasm];
+}
+
+async function check(name: string, inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor, tol = 1e-4, grads = true) {
+  const [cpu, wasm] = await onBoth(inputs, f, grads);
+  assert.equal(wasm.length, cpu.length);
+  cpu.forEach((c, i) => assertClose(wasm[i], c, tol * Math.max(1, ...Array.from(c, Math.abs)), `${name} ${i === 0 ? 'forward' : `gradient ${i}`}`));
+}
+
+before(async () => {
+  await useWasm();
+  await tf.setBackend('cpu'); // registered, so both can be switched to
+  await tf.setBackend('wasm');
+});
+
+test('the fixes are installed on wasm', () => {
+  for (const k of PATCHED_KERNELS) assert.ok(tf.getKernel(k, 'wasm'), `${k} registered`);
+});
+
+test('UnsortedSegmentSum (the gradient of gather) matches cpu', async () => {
+  const ids = { values: Int32Array.from([3, 0, 3, 5, 1, 3]), shape: [6], dtype: 'int32' as const };
+  await check('unsortedSegmentSum', [rand([6, 7]), ids], (x, s) => tf.unsortedSegmentSum(x, s as tf.Tensor1D, 8), 1e-5, false);
+  // Through an embedding lookup: this threw "Kernel 'UnsortedSegmentSum' not registered" on stock wasm.
+  await check('gather gradient', [rand([10, 4]), { values: Int32Array.from([1, 1, 9, 0, 4]), shape: [5], dtype: 'int32' }], (e, i) => tf.gather(e, i));
+});
+
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const) {
+  test(`BatchMatMul 2-D, transposeA=${ta} transposeB=${tb}`, async () => {
+    const a = rand(ta ? [13, 9] : [9, 13]);
+    const b = rand(tb ? [11, 13] : [13, 11]);
+    await check('matMul', [a, b], (x, y) => tf.matMul(x, y, ta, tb));
+  });
+  test(`BatchMatMul batched [4,..], transposeA=${ta} transposeB=${tb}`, async () => {
+    const a = rand(ta ? [4, 6, 5] : [4, 5, 6]);
+    const b = rand(tb ? [4, 7, 6] : [4, 6, 7]);
+    await check('batched matMul', [a, b], (x, y) => tf.matMul(x, y, ta, tb));
+  });
+}
+
+test('BatchMatMul: shared right operand, broadcast left operand, rank-4 attention shapes', async () => {
+  // Broadcast batch dims: forward only (tfjs-core's own matMul gradient refuses them on every backend).
+  await check('shared B', [rand([3, 5, 6]), rand([1, 6, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);
+  await check('shared B transposed', [rand([3, 6, 5]), rand([1, 4, 6])], (x, y) => tf.matMul(x, y, true, true), 1e-4, false);
+  await check('broadcast A', [rand([1, 5, 6]), rand([3, 6, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);
+  await check('rank 4 QKᵀ', [rand([2, 3, 5, 8]), rand([2, 3, 5, 8])], (q, k) => tf.matMul(q, k, false, true));
+  await check('rank 4 attention·V', [rand([2, 3, 5, 5]), rand([2, 3, 5, 8])], (a, v) => tf.matMul(a, v));
+});
+
+test('Slice: contiguous, strided and 4-D', async () => {
+  await check('slice rows', [rand([6, 5])], (x) => tf.slice(x, [2, 0], [3, 5]));
+  await check('slice columns', [rand([6, 5])], (x) => tf.slice(x, [1, 1], [4, 3]));
+  await check('slice 4-D', [rand([3, 4, 5, 6])], (x) => tf.slice(x, [1, 0, 2, 1], [2, 3, 2, 4]));
+  await check('slice empty', [rand([3, 4])], (x) => tf.slice(x, [1, 1], [0, 2]), 1e-6, false);
+});
+
+test('Unpack (unstack) and SplitV match cpu on every axis', async () => {
+  for (const axis of [0, 1, 2]) {
+    await check(`unstack axis ${axis}`, [rand([3, 4, 5])], (x) => tf.stack(tf.unstack(x, axis).map((t, i) => tf.mul(t, i + 1)), axis));
+  }
+  await check('split even', [rand([4, 6])], (x) => tf.concat(tf.split(x, 3, 1).reverse(), 1));
+  await check('split sizes', [rand([5, 6])], (x) => tf.concat(tf.split(x, [1, 3, 1], 0).reverse(), 0));
+});
+
+test('GatherV2: rows, inner axis, out-of-range indices gather zeros', async () => {
+  await check('gather axis 0', [rand([7, 3]), { values: Int32Array.from([6, 0, 2, 2]), shape: [2, 2], dtype: 'int32' }], (x, i) => tf.gather(x, i));
+  await check('gather axis 1', [rand([2, 5, 3]), { values: Int32Array.from([4, 1]), shape: [2], dtype: 'int32' }], (x, i) => tf.gather(x, i, 1));
+  // cpu throws on an out-of-range index; stock wasm gathers zeros, and so must the override.
+  await tf.setBackend('wasm');
+  const out = tf.tidy(() => tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]), tf.tensor1d([2, 5, -1], 'int32')));
+  assert.deepEqual(Array.from(await out.data()), [5, 6, 0, 0, 0, 0]);
+  out.dispose();
+});
+
+test('an LSTM-like step (matMul, split, gates) trains identically on both backends', async () => {
+  await check(
+    'lstm step',
+    [rand([4, 3]), rand([4, 5]), rand([3, 20]), rand([5, 20])],
+    (x, h, w, u) => {
+      const [i, f, g, o] = tf.split(tf.add(tf.matMul(x, w), tf.matMul(h, u)), 4, 1);
+      const c = tf.add(tf.mul(tf.sigmoid(f), h), tf.mul(tf.sigmoid(i), tf.tanh(g)));
+      return tf.mul(tf.sigmoid(o), tf.tanh(c));
+    },
+  );
+});
