@@ -22,6 +22,7 @@ export interface SeqLensApi {
     readonly currentStep: number;
     readonly currentTrace: TraceResult | undefined;
     readonly isReady: boolean;
+    readonly hoveredToken: number | null;
     readonly repaintMs: readonly number[];
     setStep(step: number): void;
     decoratedStepRange(): vscode.Range | undefined;
@@ -80,6 +81,9 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
       },
       get isReady() {
         return timesteps.isReady;
+      },
+      get hoveredToken() {
+        return timesteps.hoveredToken;
       },
       get repaintMs() {
         return timesteps.repaintMs;

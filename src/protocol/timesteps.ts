@@ -12,6 +12,8 @@ export type TimestepsToWebview =
   | { type: 'trace/empty'; message: string; models: ModelChoice[]; modelId: string }
   | { type: 'trace/error'; message: string }
   | { type: 'trace/stale'; message: string }
+  /** An informational line (empty clears it), e.g. that the traced text's editor is closed. */
+  | { type: 'trace/note'; message: string }
   | { type: 'step/set'; step: number };
 
 export type TimestepsFromWebview =

@@ -50,11 +50,19 @@ const emptyBox = el('div', { id: 'empty', class: 'empty' });
 const tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
 app.append(toolbar, sourceLine, banner, tokenStrip, body, emptyBox, tooltip);
 
+/** True while the page itself sets the dropdown: the toolkit fires `change` for that too. */
+let settingModel = false;
+
 function setModels(models: ModelChoice[], selected: string): void {
-  if (modelSelect.childElementCount !== models.length) {
-    modelSelect.replaceChildren(...models.map((m) => el(UI.option, { value: m.id }, m.label)));
+  settingModel = true;
+  try {
+    if (modelSelect.childElementCount !== models.length) {
+      modelSelect.replaceChildren(...models.map((m) => el(UI.option, { value: m.id }, m.label)));
+    }
+    (modelSelect as unknown as { value: string }).value = selected;
+  } finally {
+    settingModel = false;
   }
-  (modelSelect as unknown as { value: string }).value = selected;
   viewState.modelId = selected;
 }
 
@@ -175,6 +183,7 @@ function paint(): void {
   if (!trace) return;
   const T = trace.tokens.length;
   const tok = trace.tokens[step];
+  if (!tok) return;
   app.dataset.step = String(step);
   slider.value = String(step);
   stepLabel.textContent = `step ${step + 1} / ${T} · “${tok.text}”`;
@@ -233,8 +242,13 @@ nextButton.addEventListener('click', () => setStep(step + 1, true));
 playButton.addEventListener('click', togglePlay);
 slider.addEventListener('input', () => setStep(Number(slider.value), true));
 modelSelect.addEventListener('change', () => {
+  if (settingModel) return;
   const id = (modelSelect as unknown as { value: string }).value;
-  if (id && id !== trace?.modelId) host.post({ type: 'model/select', modelId: id });
+  if (id && id !== viewState.modelId) {
+    viewState.modelId = id;
+    host.saveState(viewState);
+    host.post({ type: 'model/select', modelId: id });
+  }
 });
 tokenStrip.addEventListener('click', (e) => {
   const b = (e.target as HTMLElement).closest('.token') as HTMLElement | null;
@@ -339,6 +353,9 @@ window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => 
     case 'trace/stale':
       showBanner(m.message, 'warning');
       app.dataset.stale = 'true';
+      return;
+    case 'trace/note':
+      if (app.dataset.stale !== 'true') showBanner(m.message, 'info');
       return;
     case 'step/set':
       setStep(m.step, false);

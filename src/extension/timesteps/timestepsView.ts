@@ -36,6 +36,9 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   /** The last message that sets the page's content: re-sent when a fresh page says ready. */
   private lastContent: TimestepsToWebview | undefined;
   private runSeq = 0;
+  private hovered: number | null = null;
+  private editorVisible = true;
+  private staleReason = '';
   private cancelRun: vscode.CancellationTokenSource | undefined;
   private readonly stepDecoration: vscode.TextEditorDecorationType;
   private readonly hoverDecoration: vscode.TextEditorDecorationType;
@@ -70,7 +73,10 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.onDocumentClosed(d)),
-      vscode.window.onDidChangeVisibleTextEditors(() => this.decorate()),
+      vscode.window.onDidChangeVisibleTextEditors(() => {
+        this.updateEditorNote();
+        this.decorate();
+      }),
       ctx.onEngineCrash(() => {
         if (this.cancelRun) this.post({ type: 'trace/error', message: 'The engine stopped while tracing; run the command again.' });
       }),
@@ -87,9 +93,14 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   get isReady(): boolean {
     return this.webviewReady;
   }
+  /** The token the pointer or keyboard focus is on in the panel (null when none). */
+  get hoveredToken(): number | null {
+    return this.hovered;
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.disposeView();
+    this.ctx.log.info('timesteps view: page created');
     this.view = view;
     this.webviewReady = false;
     const webview = view.webview;
@@ -147,6 +158,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
       const trace = await this.ctx.engine.request('trace/run', { modelId, text: source.text, maxTokens: config.maxTokens() }, { token: cts.token });
       if (seq !== this.runSeq) return undefined; // a newer run replaced this one
       this.shown = { trace, source, live: true };
+      this.editorVisible = true;
       const caret = editor && editor.document.uri.toString() === source.uri.toString() ? this.stepForOffset(editor.document.offsetAt(editor.selection.active)) : undefined;
       this.step = caret ?? 0;
       this.ctx.log.info(`trace: ${trace.modelLabel}, ${trace.tokens.length} tokens${trace.truncatedTokens ? ` (+${trace.truncatedTokens} cut)` : ''}, probe ${trace.probeMs.toFixed(1)} ms`);
@@ -182,7 +194,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private post(message: TimestepsToWebview): void {
-    if (message.type !== 'step/set') this.lastContent = message;
+    if (message.type === 'trace/show' || message.type === 'trace/loading' || message.type === 'trace/empty' || message.type === 'trace/error') this.lastContent = message;
     if (!this.view || !this.webviewReady) return; // sent on `ready`
     void this.view.webview.postMessage(message).then((delivered) => {
       if (!delivered) this.webviewReady = false; // page gone: it re-hydrates on its next `ready`
@@ -192,11 +204,13 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   private onMessage(m: TimestepsFromWebview): void {
     switch (m.type) {
       case 'ready':
+        this.ctx.log.info('timesteps view: page ready');
         this.webviewReady = true;
         if (this.shown) this.post(this.showMessage());
         else if (this.lastContent) this.post(this.lastContent);
         else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: MODELS, modelId: config.timestepsModel() });
-        if (this.shown && !this.shown.live) this.post({ type: 'trace/stale', message: staleMessage });
+        if (this.shown && !this.shown.live) this.post({ type: 'trace/stale', message: this.staleReason });
+        else if (this.shown && !this.editorVisible) this.post({ type: 'trace/note', message: 'The editor of this text is closed; the trace stays here and follows the caret again when the text is shown.' });
         this.readyEmitter.fire();
         return;
       case 'step/changed':
@@ -204,10 +218,11 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         this.setStep(m.step, false);
         return;
       case 'token/hover':
+        this.hovered = m.index;
         this.highlightToken(m.index);
         return;
       case 'model/select':
-        if (!(DEFAULT_MODEL_IDS as readonly string[]).includes(m.modelId)) return;
+        if (!(DEFAULT_MODEL_IDS as readonly string[]).includes(m.modelId) || m.modelId === this.shown?.trace.modelId) return;
         void config.setTimestepsModel(m.modelId as DefaultModelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
         if (this.shown) void this.run(this.shown.source, m.modelId as DefaultModelId).then((t) => t && this.setStep(Math.min(this.step, t.tokens.length - 1), true));
         return;
@@ -261,9 +276,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     for (const c of e.contentChanges) {
       if (c.rangeOffset + c.rangeLength <= start) shift += c.text.length - c.rangeLength;
       else if (c.rangeOffset < end) {
-        shown.live = false;
-        this.clearDecorations();
-        this.post({ type: 'trace/stale', message: staleMessage });
+        this.markStale('The text changed inside the traced range, so these steps no longer match it. Run the command again to re-read it.');
         return;
       }
     }
@@ -272,11 +285,28 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     if (shift) this.decorate();
   }
 
+  /** Says so in the panel while no editor shows the traced text (the trace stays; following resumes when it is shown again). */
+  private updateEditorNote(): void {
+    const shown = this.shown;
+    if (!shown?.live) return;
+    const visible = this.editorFor(shown.source.uri) !== undefined;
+    if (visible === this.editorVisible) return;
+    this.editorVisible = visible;
+    this.post({ type: 'trace/note', message: visible ? '' : 'The editor of this text is closed; the trace stays here and follows the caret again when the text is shown.' });
+  }
+
   private onDocumentClosed(doc: vscode.TextDocument): void {
     const shown = this.shown;
     if (!shown?.live || doc.uri.toString() !== shown.source.uri.toString()) return;
-    shown.live = false;
-    this.post({ type: 'trace/stale', message: 'The editor of this text was closed; the trace stays here but no longer follows the caret.' });
+    this.markStale('The traced text was closed; the trace stays here but no longer follows the caret.');
+  }
+
+  private markStale(reason: string): void {
+    if (!this.shown) return;
+    this.shown.live = false;
+    this.staleReason = reason;
+    this.clearDecorations();
+    this.post({ type: 'trace/stale', message: reason });
   }
 
   private editorFor(uri: vscode.Uri): vscode.TextEditor | undefined {
@@ -331,8 +361,6 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
-
-const staleMessage = 'The text changed inside the traced range, so these steps no longer match it. Run the command again to re-read it.';
 
 function truncationNote(trace: TraceResult, source: TextSource): string {
   if (trace.truncatedTokens === 0 && source.droppedChars === 0) return '';

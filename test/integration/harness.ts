@@ -1,0 +1,59 @@
+/**
+ * Bridge from a test in the extension host to the browser that runs the
+ * workbench (code-server runner only): screenshots, and the real DOM of
+ * webviews. Under @vscode/test-electron E2E_HARNESS_URL is unset and tests that
+ * need it skip.
+ */
+import * as http from 'http';
+
+const base = process.env.E2E_HARNESS_URL;
+
+function call<T>(route: string, params: Record<string, string | number> = {}): Promise<T> {
+  if (!base) return Promise.reject(new Error('no browser harness (code-server runner only)'));
+  const url = new URL(route, base);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => (body += d));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`harness ${route}: HTTP ${res.statusCode} ${body}`));
+        else resolve(JSON.parse(body) as T);
+      });
+    });
+    req.on('error', reject);
+    req.setTimeout(60_000, () => req.destroy(new Error(`harness ${route} timed out`)));
+  });
+}
+
+export const harness = {
+  available: Boolean(base),
+  screenshot: (name: string) => call<{ file: string }>('/screenshot', { name }),
+  /** Evaluates `expression` in the webview frame holding `selector`; undefined when no such frame. */
+  async evaluate<T>(selector: string, expression: string): Promise<T | undefined> {
+    const r = await call<{ found: boolean; value?: T }>('/webview-eval', { selector, expression });
+    return r.found ? r.value : undefined;
+  },
+  click: (selector: string) => call<{ clicked: boolean }>('/webview-click', { selector }),
+  hover: (selector: string) => call<{ hovered: boolean }>('/webview-hover', { selector }),
+  press: (selector: string, ...keys: string[]) => call<{ pressed: boolean }>('/webview-press', { selector, keys: keys.join(',') }),
+  mouseMove: (x: number, y: number) => call<{ moved: boolean }>('/mouse-move', { x, y }),
+};
+
+/** Polls `probe` until it returns a truthy value (or throws after `timeoutMs`, saying what it waited for). */
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v as NonNullable<T>;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs the integration suite (out/test/integration/index.js) inside a real VS Code:
+//   --runner=code-server  offline: code-server's VS Code 1.100.3 in Debian's Chromium (default)
+//   --runner=electron     @vscode/test-electron (downloads VS Code; machines with internet)
+// Options: --artifacts=DIR (screenshots, logs, results.json), --grep=PATTERN.
+'use strict';
+const path = require('path');
+
+const arg = (name) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : undefined;
+};
+
+(async () => {
+  const root = path.resolve(__dirname, '..');
+  const artifactsDir = path.resolve(arg('artifacts') || process.env.E2E_ARTIFACTS_DIR || path.join(root, '.e2e-artifacts'));
+  const opts = {
+    extensionDevelopmentPath: root,
+    extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
+    workspacePath: path.join(root, 'demo'),
+    artifactsDir,
+    toolsDir: arg('tools') || process.env.E2E_TOOLS_DIR || path.join(root, 'test', 'e2e-tools'),
+    chromiumPath: arg('chromium') || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    env: { E2E_ARTIFACTS_DIR: artifactsDir, ...(arg('grep') ? { E2E_GREP: arg('grep') } : {}) },
+  };
+  for (const k of ['E2E_FORCE_FAIL']) if (process.env[k]) opts.env[k] = process.env[k];
+  const runner = arg('runner') || process.env.VSCODE_TEST_RUNNER || 'code-server';
+  let code;
+  if (runner === 'code-server') code = await require('./runCodeServer').runTestsInCodeServer(opts);
+  else if (runner === 'electron') code = await require('./runElectron').runTestsInElectron(opts);
+  else {
+    console.error(`unknown runner ${runner}`);
+    code = 2;
+  }
+  process.exit(code);
+})().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
