@@ -63,6 +63,7 @@ if (args.has('--bench')) targets.push({ ...devNode, entryPoints: globTs('bench')
 if (args.has('--scripts')) targets.push({ ...devNode, entryPoints: globTs('scripts') });
 
 const t0 = Date.now();
+if (production) fs.rmSync(dist, { recursive: true, force: true }); // no stale source maps in a package
 fs.mkdirSync(dist, { recursive: true });
 copyWasm();
 if (watch) {
