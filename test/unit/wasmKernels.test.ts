@@ -105,9 +105,17 @@ test('Unpack (unstack) and SplitV match cpu on every axis', async () => {
   await check('split sizes', [rand([5, 6])], (x) => tf.concat(tf.split(x, [1, 3, 1], 0).reverse(), 0));
 });
 
+test('Unpack records the unpacked shape in the backend (a fused matMul bias reads it)', async () => {
+  await check('unstack then fused bias', [rand([3, 4]), rand([2, 3]), rand([3, 6])], (a, x, w) => {
+    const rows = tf.unstack(tf.matMul(x, w)); // 2 × [6]
+    return tf.concat(rows.map((r) => tf.fused.matMul({ a: tf.slice(a, [0, 0], [1, 3]), b: w, bias: r as tf.Tensor1D })), 0);
+  }, 1e-4, false);
+});
+
 test('GatherV2: rows, inner axis, out-of-range indices gather zeros', async () => {
   await check('gather axis 0', [rand([7, 3]), { values: Int32Array.from([6, 0, 2, 2]), shape: [2, 2], dtype: 'int32' }], (x, i) => tf.gather(x, i));
   await check('gather axis 1', [rand([2, 5, 3]), { values: Int32Array.from([4, 1]), shape: [2], dtype: 'int32' }], (x, i) => tf.gather(x, i, 1));
+  await check('gather last axis', [rand([3, 6]), { values: Int32Array.from([5, 0, 2, 2]), shape: [4], dtype: 'int32' }], (x, i) => tf.gather(x, i, 1));
   // cpu throws on an out-of-range index; stock wasm gathers zeros, and so must the override.
   await tf.setBackend('wasm');
   const out = tf.tidy(() => tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]), tf.tensor1d([2, 5, -1], 'int32')));

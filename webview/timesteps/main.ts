@@ -27,7 +27,7 @@ let step = 0;
 let maps: Heatmap[] = [];
 let palette: Palette = readPalette();
 let playTimer: number | undefined;
-let valueCells: Array<{ cell: HTMLElement; map: Heatmap; unit: number }> = [];
+let valueCells: Array<{ text: Text; map: Heatmap; unit: number }> = [];
 
 // ---- static skeleton ----------------------------------------------------------------------
 const app = document.getElementById('app')!;
@@ -146,8 +146,10 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
     tr.append(el('th', { scope: 'row' }, String(u)));
     keys.forEach((k, j) => {
       const td = el('td', { 'data-state': k, 'data-unit': String(u) });
+      const text = document.createTextNode('');
+      td.append(text);
       tr.append(td);
-      valueCells.push({ cell: td, map: maps[j], unit: u });
+      valueCells.push({ text, map: maps[j], unit: u });
     });
     table.tBodies[0].append(tr);
   }
@@ -203,12 +205,9 @@ function paint(): void {
     current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
   for (const m of maps) m.paint(step, palette);
-  for (const { cell, map, unit } of valueCells) {
-    const v = map.value(step, unit);
-    cell.textContent = v.toFixed(3);
-    cell.style.setProperty('--bar', String(Math.max(-1, Math.min(1, v / map.scale))));
-    cell.classList.toggle('neg', v < 0);
-  }
+  // Only text changes here (one text node each): no per-cell style work, so a step
+  // costs no style recalculation over the whole table.
+  for (const { text, map, unit } of valueCells) text.nodeValue = map.value(step, unit).toFixed(3);
   const title = document.getElementById('stepTitle');
   if (title) title.textContent = `Step ${step + 1}: “${tok.text}”${tok.unknown ? ' (read as <unk>)' : ''}`;
   const preds = document.getElementById('predictions');

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
+import { lstmStep } from '../tfjs/lstmStepKernel';
 import { assertInput, CellConfig, projectInputs, RecurrentCell, uniformInit, uniformValues, variable } from './cell';
 
 export type LstmConfig = CellConfig;
@@ -80,17 +81,25 @@ export class LstmCell implements RecurrentCell {
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]
   }
 
+  /**
+   * The same recurrence as forward(), arranged for one sequence and few kernel
+   * calls (each tfjs call costs more than a 256-unit gate's arithmetic): per
+   * step one matMul, one add and one kernel for all the elementwise work, which
+   * also writes the step's row [h c i f g o]; one concat at the end.
+   */
   probe(x: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {
       assertInput(this, x);
-      const inputs = projectInputs(x, this.w.kernel, this.w.bias);
-      let h = tf.zeros([1, this.config.units]) as tf.Tensor2D;
-      let c = h;
+      const H = this.config.units;
+      const T = x.shape[0];
+      const inputs = tf.unstack(tf.add(tf.matMul(tf.reshape(x, [T, -1]), this.w.kernel), this.w.bias)) as tf.Tensor1D[]; // T × [4H]: every step's input projection at once
+      let h = tf.zeros([1, H]) as tf.Tensor2D;
+      let row = tf.zeros([1, 6 * H]) as tf.Tensor2D;
       const rows: tf.Tensor2D[] = [];
       for (const xt of inputs) {
-        const s = this.step(xt, h, c);
-        ({ h, c } = s);
-        rows.push(tf.concat([s.h, s.c, s.i, s.f, s.g, s.o], 1) as tf.Tensor2D); // [1, 6H]
+        const z = tf.add(tf.matMul(h, this.w.recurrent), xt) as tf.Tensor2D; // [1, 4H]
+        [h, row] = lstmStep(z, row);
+        rows.push(row);
       }
       return tf.concat(rows, 0) as tf.Tensor2D; // [T, 6H]
     });

@@ -41,6 +41,15 @@ export const PATCHED_KERNELS = ['UnsortedSegmentSum', 'BatchMatMul', 'Slice', 'U
 let installed = false;
 
 /**
+ * Whether the fixes are in. Stock wasm's Unpack records its outputs with the
+ * sliced axis still in place, so FusedMatMul refuses them as a bias; code that
+ * fuses an unstacked row as bias asks this first.
+ */
+export function wasmKernelFixesInstalled(): boolean {
+  return installed;
+}
+
+/**
  * Installs every fix. Call after importing the wasm backend and before
  * `tf.setBackend('wasm')`; calling again does nothing.
  */
@@ -173,13 +182,14 @@ function patchBatchMatMul(): void {
 
 function patchSlice(): void {
   const orig = tf.getKernel('Slice', 'wasm')!.kernelFunc as unknown as KernelFn;
-  const slice = (args: KernelArgs): tf.TensorInfo => {
+  /** `outShape`, when given, is the shape recorded for the result (Unpack drops the sliced axis). */
+  const slice = (args: KernelArgs, outShape?: number[]): tf.TensorInfo => {
     const b = args.backend as WasmBackend;
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype === 'string') return orig(args) as tf.TensorInfo;
     const { begin, size } = args.attrs as { begin: number | number[]; size: number | number[] };
     const [start, sz] = tf.slice_util.parseSliceParams(x, begin, size);
-    const out = b.makeOutput(sz, x.dtype); // allocate before taking views: may grow the heap
+    const out = b.makeOutput(outShape ?? sz, x.dtype); // allocate before taking views: may grow the heap
     const n = sizeOf(sz);
     if (n === 0) return out;
     const xv = b.typedArrayFromHeap(x);
@@ -217,8 +227,8 @@ function patchSlice(): void {
     for (let i = 0; i < value.shape[axis]; i++) {
       const begin = new Array(value.shape.length).fill(0);
       begin[axis] = i;
-      const r = slice({ inputs: { x: value }, attrs: { begin, size }, backend });
-      outs.push({ dataId: r.dataId, dtype: r.dtype, shape: outShape });
+      // The backend records the unpacked shape, as kernels that read it (FusedMatMul's bias) expect.
+      outs.push(slice({ inputs: { x: value }, attrs: { begin, size }, backend }, outShape));
     }
     return outs;
   });
@@ -255,6 +265,17 @@ function patchGather(): void {
     const xv = b.typedArrayFromHeap(x);
     const iv = b.typedArrayFromHeap(indices);
     const ov = b.typedArrayFromHeap(out);
+    if (inner === 1) {
+      // Gathering single values (the last axis): element copies, no subarray per value.
+      for (let o = 0, w = 0; o < outer; o++) {
+        const base = o * axisSize;
+        for (let j = 0; j < count; j++, w++) {
+          const r = iv[j];
+          ov[w] = r < 0 || r >= axisSize ? 0 : xv[base + r];
+        }
+      }
+      return out;
+    }
     for (let o = 0, w = 0; o < outer; o++) {
       const base = o * axisSize * inner;
       for (let j = 0; j < count; j++, w += inner) {
