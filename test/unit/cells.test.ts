@@ -11,7 +11,7 @@ import { GruCell } from '../../src/core/models/gru';
 import { LstmCell } from '../../src/core/models/lstm';
 import { RnnCell } from '../../src/core/models/rnn';
 import { Rng } from '../../src/core/random';
-import { assertClose, useWasm } from './helpers';
+import { assertClose, useCpu, useWasm } from './helpers';
 
 before(useWasm);
 
@@ -113,6 +113,27 @@ test('LSTM probe = float64 reference (random weights, 7 units, 6 steps)', async 
     expected.push(...h, ...c, ...i, ...f, ...g, ...o);
   }
   assertClose(await probe(cell, xs), expected, 1e-5, 'lstm');
+});
+
+test('LSTM probe on the cpu backend (the fallback when wasm cannot start) = float64 reference', async () => {
+  await useCpu();
+  try {
+    const cell = new LstmCell({ inputSize: E, units: H }, new Rng(9));
+    const w = await weightsOf(cell);
+    let h = new Array(H).fill(0);
+    let c = new Array(H).fill(0);
+    const expected: number[] = [];
+    for (const x of xs) {
+      const z = affine(x, w.kernel, h, w.recurrent_kernel, 4 * H, w.bias);
+      const [i, f, g, o] = [z.slice(0, H).map(sig), z.slice(H, 2 * H).map(sig), z.slice(2 * H, 3 * H).map(Math.tanh), z.slice(3 * H).map(sig)];
+      c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
+      h = c.map((cv, u) => o[u] * Math.tanh(cv));
+      expected.push(...h, ...c, ...i, ...f, ...g, ...o);
+    }
+    assertClose(await probe(cell, xs), expected, 1e-5, 'lstm on cpu');
+  } finally {
+    await tf.setBackend('wasm');
+  }
 });
 
 test('GRU probe = float64 reference', async () => {

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { setupBackend } from '../../src/core/tfjs/backend';
@@ -9,6 +10,11 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export async function useWasm(): Promise<void> {
   const status = await setupBackend(nodeModulesWasmDir(), { allowCpuFallback: false });
   assert.equal(status.backend, 'wasm');
+}
+
+/** Switches to the cpu backend: the reference implementation, and the engine's fallback. */
+export async function useCpu(): Promise<void> {
+  await tf.setBackend('cpu');
 }
 
 export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = 'values'): void {

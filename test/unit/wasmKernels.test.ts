@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { Rng } from '../../src/core/random';
 import { PATCHED_KERNELS } from '../../src/core/tfjs/wasmKernels';
-import { assertClose, useWasm } from './helpers';
+import { assertClose, useCpu, useWasm } from './helpers';
 
 const rng = new Rng(42);
 const rand = (shape: number[]) => ({ values: rng.uniformArray(shape.reduce((a, b) => a * b, 1), -1, 1), shape });
@@ -48,7 +48,7 @@ async function check(name: string, inputs: Input[], f: (...xs: tf.Tensor[]) => t
 
 before(async () => {
   await useWasm();
-  await tf.setBackend('cpu'); // registered, so both can be switched to
+  await useCpu(); // registered, so both can be switched to
   await tf.setBackend('wasm');
 });
 

@@ -25,6 +25,9 @@ export function setupBackend(wasmDir: string, options: { allowCpuFallback?: bool
   current ??= (async () => {
     // setWasmPaths must come before setBackend: without it Emscripten looks
     // beside the bundled script, fails, and setBackend resolves false.
+    // Production mode: no debug-only checks or console banners (the cpu fallback's
+    // "install tfjs-node" advice would be wrong here: it cannot install offline).
+    tf.enableProdMode();
     setWasmPaths(wasmDir.endsWith(path.sep) ? wasmDir : wasmDir + path.sep);
     installWasmKernelFixes();
     let ok = false;
