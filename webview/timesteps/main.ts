@@ -27,7 +27,17 @@ let step = 0;
 let maps: Heatmap[] = [];
 let palette: Palette = readPalette();
 let playTimer: number | undefined;
-let valueCells: Array<{ text: Text; map: Heatmap; unit: number }> = [];
+/** Per unit (table row), the text node of each state's value. */
+let valueRows: Array<Array<{ text: Text; map: Heatmap }>> = [];
+/** Rows on screen: only these are rewritten when the step moves; others when they scroll in. */
+const visibleRows = new Set<number>();
+let rowObserver: IntersectionObserver | undefined;
+
+function updateValueRows(rows: Iterable<number>): void {
+  // Only text changes (one text node per cell): no style work, so a step costs no
+  // style recalculation over the table.
+  for (const u of rows) for (const { text, map } of valueRows[u] ?? []) text.nodeValue = map.value(step, u).toFixed(3);
+}
 
 // ---- static skeleton ----------------------------------------------------------------------
 const app = document.getElementById('app')!;
@@ -140,22 +150,41 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
   head.append(el('th', { scope: 'col' }, 'unit'), ...keys.map((k) => el('th', { scope: 'col' }, k)));
   table.append(el('thead'), el('tbody'));
   table.tHead!.append(head);
-  valueCells = [];
+  rowObserver?.disconnect();
+  visibleRows.clear();
+  rowObserver = new IntersectionObserver(
+    (entries) => {
+      const shown: number[] = [];
+      for (const e of entries) {
+        const u = Number((e.target as HTMLElement).dataset.unit);
+        if (e.isIntersecting) {
+          visibleRows.add(u);
+          shown.push(u);
+        } else visibleRows.delete(u);
+      }
+      if (trace) updateValueRows(shown);
+    },
+    { root: side },
+  );
+  valueRows = [];
   for (let u = 0; u < layer.units; u++) {
-    const tr = el('tr');
+    const tr = el('tr', { 'data-unit': String(u) });
     tr.append(el('th', { scope: 'row' }, String(u)));
-    keys.forEach((k, j) => {
+    const cells = keys.map((k, j) => {
       const td = el('td', { 'data-state': k, 'data-unit': String(u) });
       const text = document.createTextNode('');
       td.append(text);
       tr.append(td);
-      valueCells.push({ text, map: maps[j], unit: u });
+      return { text, map: maps[j] };
     });
+    valueRows.push(cells);
     table.tBodies[0].append(tr);
+    rowObserver.observe(tr);
   }
   side.replaceChildren(el('h3', { id: 'stepTitle' }), el('div', { id: 'predictions', class: 'predictions' }), table);
   layoutMaps();
   setStep(initialStep, false);
+  updateValueRows(valueRows.keys()); // every row once; after this, rows are rewritten as they are seen
 }
 
 function layoutMaps(): void {
@@ -205,9 +234,7 @@ function paint(): void {
     current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
   for (const m of maps) m.paint(step, palette);
-  // Only text changes here (one text node each): no per-cell style work, so a step
-  // costs no style recalculation over the whole table.
-  for (const { text, map, unit } of valueCells) text.nodeValue = map.value(step, unit).toFixed(3);
+  updateValueRows(visibleRows);
   const title = document.getElementById('stepTitle');
   if (title) title.textContent = `Step ${step + 1}: “${tok.text}”${tok.unknown ? ' (read as <unk>)' : ''}`;
   const preds = document.getElementById('predictions');

@@ -84,21 +84,20 @@ export class LstmCell implements RecurrentCell {
   /**
    * The same recurrence as forward(), arranged for one sequence and few kernel
    * calls (each tfjs call costs more than a 256-unit gate's arithmetic): per
-   * step one matMul, one add and one kernel for all the elementwise work, which
-   * also writes the step's row [h c i f g o]; one concat at the end.
+   * step one matMul and one kernel for all the elementwise work, which also
+   * writes the step's row [h c i f g o]; one concat at the end.
    */
   probe(x: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => {
       assertInput(this, x);
       const H = this.config.units;
       const T = x.shape[0];
-      const inputs = tf.unstack(tf.add(tf.matMul(tf.reshape(x, [T, -1]), this.w.kernel), this.w.bias)) as tf.Tensor1D[]; // T × [4H]: every step's input projection at once
+      const xp = tf.reshape(tf.add(tf.matMul(tf.reshape(x, [T, -1]), this.w.kernel), this.w.bias), [T, 1, 4 * H]) as tf.Tensor3D; // every step's input projection at once
       let h = tf.zeros([1, H]) as tf.Tensor2D;
       let row = tf.zeros([1, 6 * H]) as tf.Tensor2D;
       const rows: tf.Tensor2D[] = [];
-      for (const xt of inputs) {
-        const z = tf.add(tf.matMul(h, this.w.recurrent), xt) as tf.Tensor2D; // [1, 4H]
-        [h, row] = lstmStep(z, row);
+      for (let t = 0; t < T; t++) {
+        [h, row] = lstmStep(tf.matMul(h, this.w.recurrent), xp, t, row); // h [1, H], row [1, 6H]
         rows.push(row);
       }
       return tf.concat(rows, 0) as tf.Tensor2D; // [T, 6H]

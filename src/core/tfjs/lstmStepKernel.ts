@@ -5,25 +5,37 @@
  * is 256 numbers): split, three sigmoids, a tanh, three multiplies, an add and
  * another tanh are nine calls per step. This kernel does them in one pass over
  * the pre-activations and also writes the step's row of the probe, so a step is
- * matMul + add + this. Forward only (the probe is never differentiated).
+ * one matMul and this. Forward only (the probe is never differentiated).
  *
- * Inputs: z [B, 4H] pre-activations in gate order i f g o; prev [B, 6H], the
- * previous step's row (its c is read from columns H..2H).
+ * Inputs: hu [B, 4H], the recurrent product h_{t-1} U; xp [T, B, 4H], every
+ * step's input projection x W + b (attribute `step` picks row t, so the
+ * projection is never unstacked); prev [B, 6H], the previous step's row (its c
+ * is read from columns H..2H). Gate order i f g o.
  * Outputs: h [B, H], row [B, 6H] = [h c i f g o].
  */
 import * as tf from '@tensorflow/tfjs';
 
 export const LSTM_STEP_KERNEL = 'SeqLensLstmStep';
 
-function computeStep(z: ArrayLike<number>, prev: ArrayLike<number>, h: Float32Array | Int32Array | Uint8Array, row: Float32Array | Int32Array | Uint8Array, B: number, H: number): void {
+function computeStep(
+  hu: ArrayLike<number>,
+  xp: ArrayLike<number>,
+  xOffset: number,
+  prev: ArrayLike<number>,
+  h: Float32Array | Int32Array | Uint8Array,
+  row: Float32Array | Int32Array | Uint8Array,
+  B: number,
+  H: number,
+): void {
+  const z = (k: number) => hu[k] + xp[xOffset + k];
   for (let b = 0; b < B; b++) {
     const zo = b * 4 * H;
     const ro = b * 6 * H;
     for (let u = 0; u < H; u++) {
-      const i = 1 / (1 + Math.exp(-z[zo + u]));
-      const f = 1 / (1 + Math.exp(-z[zo + H + u]));
-      const g = Math.tanh(z[zo + 2 * H + u]);
-      const o = 1 / (1 + Math.exp(-z[zo + 3 * H + u]));
+      const i = 1 / (1 + Math.exp(-z(zo + u)));
+      const f = 1 / (1 + Math.exp(-z(zo + H + u)));
+      const g = Math.tanh(z(zo + 2 * H + u));
+      const o = 1 / (1 + Math.exp(-z(zo + 3 * H + u)));
       const c = f * prev[ro + H + u] + i * g;
       const hv = o * Math.tanh(c);
       h[b * H + u] = hv;
@@ -51,44 +63,49 @@ let registered = false;
 export function registerLstmStepKernel(): void {
   if (registered) return;
   registered = true;
-  const shapes = (inputs: tf.NamedTensorInfoMap) => {
-    const z = inputs.z as tf.TensorInfo;
+  const shapes = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => {
+    const hu = inputs.hu as tf.TensorInfo;
+    const xp = inputs.xp as tf.TensorInfo;
     const prev = inputs.prev as tf.TensorInfo;
-    const [B, G] = z.shape;
+    const step = attrs.step as number;
+    const [B, G] = hu.shape;
     const H = G / 4;
-    if (prev.shape[0] !== B || prev.shape[1] !== 6 * H) throw new Error(`${LSTM_STEP_KERNEL}: z [${z.shape}] and prev [${prev.shape}] do not match`);
-    return { z, prev, B, H };
+    if (prev.shape[0] !== B || prev.shape[1] !== 6 * H || xp.shape[1] !== B || xp.shape[2] !== G || !(step >= 0 && step < xp.shape[0])) {
+      throw new Error(`${LSTM_STEP_KERNEL}: hu [${hu.shape}], xp [${xp.shape}], prev [${prev.shape}], step ${step} do not match`);
+    }
+    return { hu, xp, prev, B, H, xOffset: step * B * G };
   };
   tf.registerKernel({
     kernelName: LSTM_STEP_KERNEL,
     backendName: 'wasm',
-    kernelFunc: (({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) => {
+    kernelFunc: (({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
       const w = backend as WasmLike;
-      const { z, prev, B, H } = shapes(inputs);
+      const { hu, xp, prev, B, H, xOffset } = shapes(inputs, attrs);
       const h = w.makeOutput([B, H], 'float32');
       const row = w.makeOutput([B, 6 * H], 'float32');
       // Views only after both allocations: an allocation may grow the heap and detach older views.
-      computeStep(w.typedArrayFromHeap(z), w.typedArrayFromHeap(prev), w.typedArrayFromHeap(h), w.typedArrayFromHeap(row), B, H);
+      computeStep(w.typedArrayFromHeap(hu), w.typedArrayFromHeap(xp), xOffset, w.typedArrayFromHeap(prev), w.typedArrayFromHeap(h), w.typedArrayFromHeap(row), B, H);
       return [h, row];
     }) as unknown as tf.KernelFunc,
   });
   tf.registerKernel({
     kernelName: LSTM_STEP_KERNEL,
     backendName: 'cpu',
-    kernelFunc: (({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) => {
+    kernelFunc: (({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
       const c = backend as CpuLike;
-      const { z, prev, B, H } = shapes(inputs);
+      const { hu, xp, prev, B, H, xOffset } = shapes(inputs, attrs);
       const h = new Float32Array(B * H);
       const row = new Float32Array(B * 6 * H);
-      computeStep(c.readSync(z.dataId) as Float32Array, c.readSync(prev.dataId) as Float32Array, h, row, B, H);
+      const read = (t: tf.TensorInfo) => c.readSync(t.dataId) as Float32Array;
+      computeStep(read(hu), read(xp), xOffset, read(prev), h, row, B, H);
       return [c.makeTensorInfo([B, H], 'float32', h), c.makeTensorInfo([B, 6 * H], 'float32', row)];
     }) as unknown as tf.KernelFunc,
   });
 }
 
-/** One step: returns [h [B, H], row [B, 6H]]. */
-export function lstmStep(z: tf.Tensor2D, prev: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+/** Step `step`: returns [h [B, H], row [B, 6H]]. */
+export function lstmStep(hu: tf.Tensor2D, xp: tf.Tensor3D, step: number, prev: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
   registerLstmStepKernel();
-  const [h, row] = tf.engine().runKernel(LSTM_STEP_KERNEL, { z, prev }, {}) as unknown as tf.Tensor2D[];
+  const [h, row] = tf.engine().runKernel(LSTM_STEP_KERNEL, { hu, xp, prev }, { step }) as unknown as tf.Tensor2D[];
   return [h, row];
 }
