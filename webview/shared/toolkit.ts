@@ -5,7 +5,6 @@
  */
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeDivider,
   vsCodeDropdown,
@@ -13,11 +12,12 @@ import {
   vsCodeProgressRing,
 } from '@vscode/webview-ui-toolkit';
 
+// The toolkit has no slider: the step slider is a native <input type="range"> styled with theme colours.
 let registered = false;
 
 export function registerToolkit(): void {
   if (registered) return;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeDivider(), vsCodeBadge());
+  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeDropdown(), vsCodeOption(), vsCodeProgressRing(), vsCodeDivider());
   registered = true;
 }
 
@@ -28,7 +28,6 @@ export const UI = {
   option: 'vscode-option',
   progress: 'vscode-progress-ring',
   divider: 'vscode-divider',
-  badge: 'vscode-badge',
 } as const;
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string>, text?: string): HTMLElementTagNameMap[K];
