@@ -22,8 +22,12 @@ export interface RecurrentCell {
   readonly stateKeys: readonly string[];
   /** Trainable weights, by the names checkpoints use (`<layer>/kernel`, ...). */
   readonly weights: Record<string, tf.Variable>;
-  /** x: [time, batch, inputSize] → hidden states [time, batch, units]. */
-  forward(x: tf.Tensor3D): tf.Tensor3D;
+  /**
+   * x: [time, batch, inputSize] → hidden states [time, batch, units]. With a
+   * mask [time, batch] (1 for a real token, 0 for padding), a padded step keeps
+   * the previous state, so the last step holds each sequence's final state.
+   */
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D;
   /** x: [time, 1, inputSize] → [time, stateKeys.length * units], states side by side per step. */
   probe(x: tf.Tensor3D): tf.Tensor2D;
 }
@@ -59,4 +63,16 @@ export function assertInput(cell: RecurrentCell, x: tf.Tensor3D): void {
   if (x.rank !== 3 || x.shape[2] !== cell.config.inputSize) {
     throw new Error(`${cell.kind}: expected input [time, batch, ${cell.config.inputSize}], got [${x.shape.join(', ')}]`);
   }
+}
+
+/** Per-step [B, 1] masks from a [T, B] mask, or undefined. */
+export function stepMasks(mask: tf.Tensor2D | undefined, T: number): tf.Tensor2D[] | undefined {
+  if (!mask) return undefined;
+  if (mask.shape[0] !== T) throw new Error(`mask has ${mask.shape[0]} steps, input has ${T}`);
+  return tf.unstack(tf.expandDims(mask, 2)) as tf.Tensor2D[]; // T × [B, 1]
+}
+
+/** m ⊙ next + (1 − m) ⊙ prev: a padded step keeps the previous state. */
+export function keepWhereMasked(next: tf.Tensor2D, prev: tf.Tensor2D, m: tf.Tensor2D | undefined): tf.Tensor2D {
+  return m ? (tf.add(prev, tf.mul(m, tf.sub(next, prev))) as tf.Tensor2D) : next;
 }

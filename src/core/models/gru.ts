@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
-import { assertInput, CellConfig, projectInputs, RecurrentCell, uniformInit } from './cell';
+import { assertInput, CellConfig, keepWhereMasked, projectInputs, RecurrentCell, stepMasks, uniformInit } from './cell';
 
 export type GruConfig = CellConfig;
 
@@ -48,27 +48,34 @@ export class GruCell implements RecurrentCell {
     };
   }
 
-  private step(xProj: tf.Tensor2D, h: tf.Tensor2D) {
+  private step(xProj: tf.Tensor2D, h: tf.Tensor2D): { h: tf.Tensor2D; z: tf.Tensor2D; r: tf.Tensor2D; n: tf.Tensor2D } {
     const hProj = tf.add(tf.matMul(h, this.w.recurrent), this.w.recurrentBias); // [B, 3H]
     const [xz, xr, xn] = tf.split(xProj, 3, 1) as tf.Tensor2D[]; // 3 × [B, H]
     const [hz, hr, hn] = tf.split(hProj, 3, 1) as tf.Tensor2D[];
-    const z = tf.sigmoid(tf.add(xz, hz));
-    const r = tf.sigmoid(tf.add(xr, hr));
-    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    const z = tf.sigmoid(tf.add(xz, hz)) as tf.Tensor2D;
+    const r = tf.sigmoid(tf.add(xr, hr)) as tf.Tensor2D;
+    const n = tf.tanh(tf.add(xn, tf.mul(r, hn))) as tf.Tensor2D;
     const hNext = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), n)) as tf.Tensor2D;
     return { h: hNext, z, r, n };
   }
 
-  forward(x: tf.Tensor3D): tf.Tensor3D {
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
     assertInput(this, x);
     const inputs = projectInputs(x, this.w.kernel, this.w.bias);
+    const masks = stepMasks(mask, inputs.length);
     let h = tf.zeros([x.shape[1], this.config.units]) as tf.Tensor2D;
     const hs: tf.Tensor2D[] = [];
-    for (const xt of inputs) {
-      h = this.step(xt, h).h;
+    inputs.forEach((xt, t) => {
+      h = keepWhereMasked(this.step(xt, h).h, h, masks?.[t]);
       hs.push(h);
-    }
+    });
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]
+  }
+
+  /** One step from a raw input x [B, inputSize] (a decoder's use): the new state and gates. */
+  stepFromInput(x: tf.Tensor2D, h: tf.Tensor2D): { h: tf.Tensor2D; z: tf.Tensor2D; r: tf.Tensor2D; n: tf.Tensor2D } {
+    const xProj = tf.add(tf.matMul(x, this.w.kernel), this.w.bias) as tf.Tensor2D; // [B, 3H]
+    return this.step(xProj, h);
   }
 
   probe(x: tf.Tensor3D): tf.Tensor2D {

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { lstmStep } from '../tfjs/lstmStepKernel';
-import { assertInput, CellConfig, projectInputs, RecurrentCell, uniformInit, uniformValues, variable } from './cell';
+import { assertInput, CellConfig, keepWhereMasked, projectInputs, RecurrentCell, stepMasks, uniformInit, uniformValues, variable } from './cell';
 
 export type LstmConfig = CellConfig;
 
@@ -67,17 +67,20 @@ export class LstmCell implements RecurrentCell {
     return { h: hNext, c: cNext, i, f, g, o };
   }
 
-  forward(x: tf.Tensor3D): tf.Tensor3D {
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
     assertInput(this, x);
     const inputs = projectInputs(x, this.w.kernel, this.w.bias);
+    const masks = stepMasks(mask, inputs.length);
     const B = x.shape[1];
     let h = tf.zeros([B, this.config.units]) as tf.Tensor2D;
     let c = h;
     const hs: tf.Tensor2D[] = [];
-    for (const xt of inputs) {
-      ({ h, c } = this.step(xt, h, c));
+    inputs.forEach((xt, t) => {
+      const s = this.step(xt, h, c);
+      h = keepWhereMasked(s.h, h, masks?.[t]);
+      c = keepWhereMasked(s.c, c, masks?.[t]);
       hs.push(h);
-    }
+    });
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]
   }
 

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
-import { assertInput, CellConfig, projectInputs, RecurrentCell, uniformInit } from './cell';
+import { assertInput, CellConfig, keepWhereMasked, projectInputs, RecurrentCell, stepMasks, uniformInit } from './cell';
 
 export interface RnnConfig extends CellConfig {
   /** Nonlinearity of the state update (default tanh). */
@@ -51,16 +51,17 @@ export class RnnCell implements RecurrentCell {
     return this.config.activation === 'tanh' ? tf.tanh(pre) : tf.sigmoid(pre);
   }
 
-  forward(x: tf.Tensor3D): tf.Tensor3D {
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
     assertInput(this, x);
     const { kernel, bias } = this.w;
     const inputs = projectInputs(x, kernel, bias);
+    const masks = stepMasks(mask, inputs.length);
     let h = tf.zeros([x.shape[1], this.config.units]) as tf.Tensor2D;
     const hs: tf.Tensor2D[] = [];
-    for (const xt of inputs) {
-      h = this.step(xt, h);
+    inputs.forEach((xt, t) => {
+      h = keepWhereMasked(this.step(xt, h), h, masks?.[t]);
       hs.push(h);
-    }
+    });
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]
   }
 

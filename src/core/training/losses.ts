@@ -20,14 +20,15 @@ export function maskedSparseCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1
     const count = tf.maximum(tf.sum(mask), 1); // avoid 0/0 on an all-padding batch
     const value = tf.div(tf.sum(tf.mul(perRow, mask)), count);
     // Whatever the gradient needs is saved: the forward pass's other tensors are freed before it runs.
-    save([e, s, count]);
+    save([e, s, count, labels, mask]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [e2, s2, count2] = saved;
+        // Labels and mask are saved too: built inside a gradient tape, they are freed before the backward pass.
+        const [e2, s2, count2, labels2, mask2] = saved;
         const softmax = tf.div(e2, s2);
-        const grad = tf.sub(softmax, tf.oneHot(labels, V)); // [N, V]
-        return tf.mul(grad, tf.reshape(tf.div(tf.mul(mask, dy), count2), [N, 1]));
+        const grad = tf.sub(softmax, tf.oneHot(labels2 as tf.Tensor1D, V)); // [N, V]
+        return tf.mul(grad, tf.reshape(tf.div(tf.mul(mask2, dy), count2), [N, 1]));
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);

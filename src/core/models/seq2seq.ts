@@ -1,0 +1,374 @@
+/**
+ * Sequence-to-sequence encoder-decoder with GRUs, with or without attention.
+ *
+ *   attention 'none'      Cho et al. 2014: the encoder's last state is the one
+ *                         context vector; it starts the decoder and is fed to it
+ *                         at every step.
+ *   attention 'additive'  Bahdanau et al. 2015: score(s_{t-1}, h_j) = vᵀ tanh(W_q s_{t-1} + W_k h_j);
+ *                         the context c_t = Σ_j α_tj h_j is an input of the decoder step.
+ *   attention 'dot'       Luong et al. 2015: s_t = GRU(y_{t-1}, s_{t-1}); score = s_t · h_j;
+ *                         h̃_t = tanh(W_c [c_t; s_t]) feeds the output layer.
+ *
+ * Either way the decoder looks back at every encoder state at every step (or,
+ * without attention, at none of them), and the probe returns the attention
+ * weights [target × source] and the context vector of every decoder step.
+ *
+ * Training uses teacher forcing with a ratio: at each step each sequence gets the
+ * reference previous word with probability `ratio`, else the model's own previous
+ * prediction (scheduled sampling, Bengio et al. 2015, when the ratio decays).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../random';
+import { BOS_ID, EOS_ID } from '../vocab';
+import { uniformInit, variable } from './cell';
+import { GruCell } from './gru';
+
+export type AttentionKind = 'none' | 'additive' | 'dot';
+
+export interface Seq2SeqConfig {
+  attention: AttentionKind;
+  sourceVocabSize: number;
+  targetVocabSize: number;
+  /** Embedding size, source and target. */
+  embeddingSize: number;
+  /** GRU units, encoder and decoder. */
+  units: number;
+}
+
+export const SEQ2SEQ_PRESETS = {
+  tiny: { attention: 'dot', embeddingSize: 16, units: 32 },
+  /** The shape of the benchmark in the engine issue: GRU 128. */
+  bench: { attention: 'dot', embeddingSize: 128, units: 128 },
+  translate: { attention: 'additive', embeddingSize: 128, units: 256 },
+} satisfies Record<string, Omit<Seq2SeqConfig, 'sourceVocabSize' | 'targetVocabSize'>>;
+
+/** What one decoding returns, all read back to plain arrays. */
+export interface Decoded {
+  /** Output token ids, without <s>, up to and without </s>. */
+  ids: number[];
+  /** [output step][source position] attention weights (empty rows for attention 'none'). */
+  attention: number[][];
+  /** [output step][unit] context vector the step used. */
+  contexts: number[][];
+  /** Sum of log-probabilities of the chosen tokens (including </s> when produced). */
+  logProb: number;
+}
+
+/** Padded batch of source and target ids, batch-major [B, T]. */
+export interface PairBatch {
+  source: Int32Array;
+  sourceLength: number;
+  target: Int32Array; // <s> y1 ... yn </s> padded
+  targetLength: number;
+  batchSize: number;
+}
+
+const NEG_INF = -1e9;
+
+export class Seq2Seq {
+  readonly encoder: GruCell;
+  readonly decoder: GruCell;
+  readonly weights: Record<string, tf.Variable>;
+
+  constructor(
+    readonly config: Seq2SeqConfig,
+    seed = 1,
+  ) {
+    const { sourceVocabSize: Vs, targetVocabSize: Vt, embeddingSize: E, units: H, attention } = config;
+    if (!(Vs > 4 && Vt > 4 && E > 0 && H > 0)) throw new Error(`seq2seq: bad sizes ${JSON.stringify(config)}`);
+    if (!['none', 'additive', 'dot'].includes(attention)) throw new Error(`seq2seq: unknown attention "${attention}"`);
+    const rng = new Rng(seed);
+    this.encoder = new GruCell({ inputSize: E, units: H }, rng, 'encoder/gru');
+    // Additive attention and no attention feed the context into the decoder step.
+    this.decoder = new GruCell({ inputSize: attention === 'dot' ? E : E + H, units: H }, rng, 'decoder/gru');
+    const outIn = attention === 'dot' ? H : 2 * H;
+    const w: Record<string, tf.Variable> = {
+      'encoder/embedding': variable(rng.uniformArray(Vs * E, -0.1, 0.1), [Vs, E]),
+      'decoder/embedding': variable(rng.uniformArray(Vt * E, -0.1, 0.1), [Vt, E]),
+      ...this.encoder.weights,
+      ...this.decoder.weights,
+      'output/kernel': uniformInit(rng, [outIn, Vt], outIn),
+      'output/bias': variable(new Float32Array(Vt), [Vt]),
+    };
+    if (attention === 'additive') {
+      w['attention/query_kernel'] = uniformInit(rng, [H, H], H);
+      w['attention/key_kernel'] = uniformInit(rng, [H, H], H);
+      w['attention/v'] = uniformInit(rng, [H], H);
+    } else if (attention === 'dot') {
+      w['attention/combine_kernel'] = uniformInit(rng, [2 * H, H], 2 * H);
+    }
+    this.weights = w;
+  }
+
+  setWeights(named: Record<string, tf.Tensor>): void {
+    for (const [name, v] of Object.entries(this.weights)) {
+      const t = named[name];
+      if (!t) throw new Error(`checkpoint has no weight "${name}"`);
+      if (t.shape.join() !== v.shape.join()) throw new Error(`weight "${name}": checkpoint [${t.shape}], model [${v.shape}]`);
+      v.assign(t);
+    }
+  }
+
+  dispose(): void {
+    tf.dispose(Object.values(this.weights));
+  }
+
+  /** Encodes source ids [B, S] with their mask [B, S]: states [B, S, H] and the last real state [B, H]. */
+  encode(source: tf.Tensor2D, sourceMask: tf.Tensor2D): { states: tf.Tensor3D; final: tf.Tensor2D } {
+    const [B, S] = source.shape;
+    const x = tf.gather(this.weights['encoder/embedding'], tf.transpose(source)) as tf.Tensor3D; // [S, B, E]
+    const hs = this.encoder.forward(x, tf.transpose(sourceMask) as tf.Tensor2D); // [S, B, H]; padding keeps the state
+    const final = tf.reshape(tf.slice(hs, [S - 1, 0, 0], [1, B, this.config.units]), [B, this.config.units]) as tf.Tensor2D;
+    return { states: tf.transpose(hs, [1, 0, 2]) as tf.Tensor3D, final }; // [B, S, H]
+  }
+
+  /** Precomputes what every decoder step reuses. */
+  private memory(states: tf.Tensor3D, sourceMask: tf.Tensor2D) {
+    const [B, S, H] = states.shape;
+    // Additive keys W_k h_j, computed once for all steps.
+    const keys =
+      this.config.attention === 'additive'
+        ? (tf.reshape(tf.matMul(tf.reshape(states, [B * S, H]), this.weights['attention/key_kernel']), [B, S, H]) as tf.Tensor3D) // [B, S, H]
+        : undefined;
+    const maskBias = tf.mul(tf.sub(1, sourceMask), NEG_INF) as tf.Tensor2D; // [B, S]: 0 or -1e9
+    return { states, keys, maskBias };
+  }
+
+  /** Attention of a query [B, H] over the memory: weights [B, S] and context [B, H]. */
+  private attend(query: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>): { alpha: tf.Tensor2D; context: tf.Tensor2D } {
+    const [B, S, H] = mem.states.shape;
+    let scores: tf.Tensor2D;
+    if (this.config.attention === 'additive') {
+      const q = tf.reshape(tf.matMul(query, this.weights['attention/query_kernel']), [B, 1, H]); // [B, 1, H]
+      const e = tf.tanh(tf.add(mem.keys!, q)); // [B, S, H]
+      scores = tf.reshape(tf.matMul(tf.reshape(e, [B * S, H]), tf.reshape(this.weights['attention/v'], [H, 1])), [B, S]) as tf.Tensor2D;
+    } else {
+      scores = tf.reshape(tf.matMul(mem.states, tf.reshape(query, [B, H, 1])), [B, S]) as tf.Tensor2D; // [B, S, H] x [B, H, 1]
+    }
+    const alpha = tf.softmax(tf.add(scores, mem.maskBias)) as tf.Tensor2D; // [B, S]
+    const context = tf.reshape(tf.matMul(tf.reshape(alpha, [B, 1, S]), mem.states), [B, H]) as tf.Tensor2D; // [B, 1, S] x [B, S, H]
+    return { alpha, context };
+  }
+
+  /**
+   * One decoder step from the previous token ids [B] and state [B, H]: the
+   * logits [B, Vt], the new state, and what the step looked at.
+   */
+  private decodeStep(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D) {
+    const e = tf.gather(this.weights['decoder/embedding'], prevIds) as tf.Tensor2D; // [B, E]
+    let out: tf.Tensor2D;
+    let alpha: tf.Tensor2D | undefined;
+    let context: tf.Tensor2D;
+    let next: tf.Tensor2D;
+    switch (this.config.attention) {
+      case 'none':
+        context = fixedContext;
+        next = this.decoder.stepFromInput(tf.concat([e, context], 1) as tf.Tensor2D, state).h;
+        out = tf.concat([next, context], 1) as tf.Tensor2D; // [B, 2H]
+        break;
+      case 'additive':
+        ({ alpha, context } = this.attend(state, mem)); // looks back with s_{t-1}
+        next = this.decoder.stepFromInput(tf.concat([e, context], 1) as tf.Tensor2D, state).h;
+        out = tf.concat([next, context], 1) as tf.Tensor2D; // [B, 2H]
+        break;
+      case 'dot':
+        next = this.decoder.stepFromInput(e, state).h;
+        ({ alpha, context } = this.attend(next, mem)); // looks back with s_t
+        out = tf.tanh(tf.matMul(tf.concat([context, next], 1), this.weights['attention/combine_kernel'])) as tf.Tensor2D; // [B, H]
+        break;
+    }
+    const logits = tf.add(tf.matMul(out, this.weights['output/kernel']), this.weights['output/bias']) as tf.Tensor2D; // [B, Vt]
+    return { logits, state: next, alpha, context };
+  }
+
+  /**
+   * Training forward pass: logits for every target step, time-major rows
+   * [(T-1) * B, Vt], predicting target[:, 1:] from target[:, :-1] (or from the
+   * model's own predictions where teacher forcing does not apply).
+   */
+  trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng): tf.Tensor2D {
+    const { batchSize: B, sourceLength: S, targetLength: T } = batch;
+    const source = tf.tensor2d(batch.source, [B, S], 'int32');
+    const sourceMask = tf.cast(tf.notEqual(source, 0), 'float32') as tf.Tensor2D;
+    const { states, final } = this.encode(source, sourceMask);
+    const mem = this.memory(states, sourceMask);
+    const target = tf.tensor2d(batch.target, [B, T], 'int32');
+    const gold = tf.unstack(tf.transpose(target)) as tf.Tensor1D[]; // T × [B]
+    let state = final;
+    let prev = gold[0];
+    const logits: tf.Tensor2D[] = [];
+    for (let t = 0; t < T - 1; t++) {
+      const step = this.decodeStep(prev, state, mem, final);
+      logits.push(step.logits);
+      state = step.state;
+      if (t + 1 < T - 1) {
+        if (teacherForcing >= 1) prev = gold[t + 1];
+        else {
+          // Per sequence: the reference word with probability `teacherForcing`, else the model's own guess.
+          const useGold = tf.tensor1d(Array.from({ length: B }, () => (rng.next() < teacherForcing ? 1 : 0)), 'bool');
+          // The model's guesses enter as new data, cut from the tape: no gradient flows through a choice of word.
+          const guess = tf.tensor1d(tf.argMax(step.logits, 1).dataSync() as Int32Array, 'int32');
+          prev = tf.where(useGold, gold[t + 1], guess) as tf.Tensor1D;
+        }
+      }
+    }
+    return tf.concat(logits, 0) as tf.Tensor2D; // [(T-1)*B, Vt]
+  }
+
+  /**
+   * Decodes one source sentence: greedy (argmax kept on the device, read back
+   * once) or, with `forced`, fed the reference target ids (teacher-forced).
+   */
+  async decode(sourceIds: readonly number[], options: { maxLength?: number; forced?: readonly number[] } = {}): Promise<Decoded> {
+    if (sourceIds.length === 0) throw new Error('decode: empty source');
+    const S = sourceIds.length;
+    const forced = options.forced;
+    const steps = forced ? forced.length + 1 : (options.maxLength ?? Math.min(2 * S + 10, 200));
+    const [idsT, logpT, alphaT, ctxT] = tf.tidy(() => {
+      const source = tf.tensor2d([sourceIds as number[]], [1, S], 'int32');
+      const mask = tf.ones([1, S]) as tf.Tensor2D;
+      const { states, final } = this.encode(source, mask);
+      const mem = this.memory(states, mask);
+      let state = final;
+      let prev = tf.tensor1d([BOS_ID], 'int32');
+      const ids: tf.Tensor[] = [];
+      const logps: tf.Tensor[] = [];
+      const alphas: tf.Tensor[] = [];
+      const contexts: tf.Tensor[] = [];
+      for (let t = 0; t < steps; t++) {
+        const step = this.decodeStep(prev, state, mem, final);
+        const logp = tf.logSoftmax(step.logits); // [1, Vt]
+        const chosen = tf.cast(tf.argMax(step.logits, 1), 'int32') as tf.Tensor1D; // [1]
+        const picked = forced ? tf.tensor1d([t < forced.length ? forced[t] : EOS_ID], 'int32') : chosen;
+        ids.push(chosen);
+        logps.push(tf.gather(tf.reshape(logp, [-1]), picked));
+        alphas.push(step.alpha ?? tf.zeros([1, 0]));
+        contexts.push(step.context);
+        state = step.state;
+        prev = picked;
+      }
+      return [tf.concat(ids), tf.concat(logps), tf.concat(alphas), tf.concat(contexts)];
+    });
+    try {
+      const [ids, logp, alpha, ctx] = await Promise.all([idsT.data(), logpT.data(), alphaT.data(), ctxT.data()]);
+      const H = this.config.units;
+      const width = this.config.attention === 'none' ? 0 : S;
+      // Free-running: stop at the first </s>. Forced: every step of the reference (plus its </s>).
+      let n = steps;
+      if (!forced) {
+        const end = Array.from(ids).indexOf(EOS_ID);
+        n = end < 0 ? steps : end + 1;
+      }
+      const out: Decoded = { ids: [], attention: [], contexts: [], logProb: 0 };
+      for (let t = 0; t < n; t++) {
+        out.logProb += logp[t];
+        if (!forced && ids[t] === EOS_ID) break;
+        if (forced && t === forced.length) break;
+        out.ids.push(ids[t]);
+        out.attention.push(Array.from(alpha.subarray(t * width, (t + 1) * width)));
+        out.contexts.push(Array.from(ctx.subarray(t * H, (t + 1) * H)));
+      }
+      return out;
+    } finally {
+      tf.dispose([idsT, logpT, alphaT, ctxT]);
+    }
+  }
+
+  /**
+   * Beam search with K beams and a length penalty ((5 + len) / 6)^α (Wu et al.
+   * 2016; α = 0 ranks by total log-probability). K = 1 is greedy decoding.
+   */
+  async beamSearch(sourceIds: readonly number[], K: number, options: { maxLength?: number; lengthPenalty?: number } = {}): Promise<Decoded> {
+    if (!(K >= 1 && Number.isInteger(K))) throw new Error(`beam size must be a positive integer (got ${K})`);
+    const S = sourceIds.length;
+    if (S === 0) throw new Error('decode: empty source');
+    const Vt = this.config.targetVocabSize;
+    const H = this.config.units;
+    const maxLength = options.maxLength ?? Math.min(2 * S + 10, 200);
+    const alphaLp = options.lengthPenalty ?? 0;
+    const penalty = (len: number) => Math.pow((5 + len) / 6, alphaLp);
+    interface Hyp {
+      ids: number[];
+      attention: number[][];
+      contexts: number[][];
+      logProb: number;
+    }
+    const finished: Array<Hyp & { score: number }> = [];
+    const enc = tf.tidy(() => {
+      const source = tf.tensor2d([sourceIds as number[]], [1, S], 'int32');
+      const mask = tf.ones([1, S]) as tf.Tensor2D;
+      const { states, final } = this.encode(source, mask);
+      return { states: tf.keep(states), final: tf.keep(final) };
+    });
+    let beams: Hyp[] = [{ ids: [], attention: [], contexts: [], logProb: 0 }];
+    let state = tf.keep(enc.final.clone()); // [k, H]
+    try {
+      for (let t = 0; t < maxLength && beams.length > 0; t++) {
+        const k = beams.length;
+        const prevIds = beams.map((b) => (b.ids.length ? b.ids[b.ids.length - 1] : BOS_ID));
+        const [logpT, stateT, alphaT, ctxT] = tf.tidy(() => {
+          const states = tf.tile(enc.states, [k, 1, 1]) as tf.Tensor3D; // [k, S, H]
+          const mem = this.memory(states, tf.ones([k, S]) as tf.Tensor2D);
+          const fixed = tf.tile(enc.final, [k, 1]) as tf.Tensor2D;
+          const step = this.decodeStep(tf.tensor1d(prevIds, 'int32'), state, mem, fixed);
+          return [tf.logSoftmax(step.logits), step.state, step.alpha ?? tf.zeros([k, 0]), step.context];
+        });
+        const [logp, alpha, ctx] = await Promise.all([logpT.data(), alphaT.data(), ctxT.data()]);
+        // Candidates: every beam × every word, best K·2 (so that K remain after </s> ones leave).
+        const candidates: Array<{ beam: number; word: number; logProb: number }> = [];
+        for (let b = 0; b < k; b++) {
+          const base = beams[b].logProb;
+          // Keep the best few words per beam to bound the work: K+1 always suffice.
+          const row = logp.subarray(b * Vt, (b + 1) * Vt);
+          const best = topIndices(row, K + 1);
+          for (const w of best) candidates.push({ beam: b, word: w, logProb: base + row[w] });
+        }
+        candidates.sort((a, b) => b.logProb - a.logProb);
+        const next: Hyp[] = [];
+        const origins: number[] = [];
+        const width = this.config.attention === 'none' ? 0 : S;
+        for (const c of candidates) {
+          if (next.length >= K) break;
+          const parent = beams[c.beam];
+          const att = [...parent.attention, Array.from(alpha.subarray(c.beam * width, (c.beam + 1) * width))];
+          const cx = [...parent.contexts, Array.from(ctx.subarray(c.beam * H, (c.beam + 1) * H))];
+          if (c.word === EOS_ID) {
+            finished.push({ ids: parent.ids, attention: parent.attention, contexts: parent.contexts, logProb: c.logProb, score: c.logProb / penalty(parent.ids.length + 1) });
+            if (finished.length >= K) break;
+            continue;
+          }
+          next.push({ ids: [...parent.ids, c.word], attention: att, contexts: cx, logProb: c.logProb });
+          origins.push(c.beam);
+        }
+        const old = state;
+        state = tf.keep(tf.tidy(() => (origins.length ? tf.gather(stateT, tf.tensor1d(origins, 'int32')) : tf.zeros([0, H]))));
+        tf.dispose([old, logpT, stateT, alphaT, ctxT]);
+        beams = next;
+        if (finished.length >= K) break;
+        // Stop when no live beam can beat the best finished one (scores only fall as words are added when α = 0).
+        if (alphaLp === 0 && finished.length && beams.every((b) => b.logProb < Math.max(...finished.map((f) => f.score)))) break;
+      }
+      for (const b of beams) finished.push({ ...b, score: b.logProb / penalty(b.ids.length) });
+      finished.sort((a, b) => b.score - a.score);
+      const best = finished[0];
+      return { ids: best.ids, attention: best.attention, contexts: best.contexts, logProb: best.logProb };
+    } finally {
+      tf.dispose([state, enc.states, enc.final]);
+    }
+  }
+}
+
+/** Indices of the n largest values (n small), largest first. */
+function topIndices(values: ArrayLike<number>, n: number): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (idx.length < n) {
+      idx.push(i);
+      idx.sort((a, b) => values[b] - values[a]);
+    } else if (values[i] > values[idx[n - 1]]) {
+      idx[n - 1] = i;
+      idx.sort((a, b) => values[b] - values[a]);
+    }
+  }
+  return idx;
+}

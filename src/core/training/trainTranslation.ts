@@ -1,0 +1,165 @@
+/**
+ * Trains a Seq2Seq model on sentence pairs: its own train / validation / test
+ * split, vocabularies with a minimum count, teacher forcing with a ratio that
+ * may decay per epoch (scheduled sampling), validation loss and BLEU after each
+ * epoch, early stopping that keeps the best weights, and BLEU on the held-out
+ * test pairs at the end.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Pair, EncodedPair, encodePairs, makePairBatch, pairBatches, pairTokens, splitPairs } from '../data/pairs';
+import { corpusBleu } from '../metrics/bleu';
+import { AttentionKind, PairBatch, Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
+import { Rng } from '../random';
+import { Vocab } from '../vocab';
+import { maskedSparseCrossEntropy } from './losses';
+import { train, TrainerResult, TrainProgress } from './trainer';
+
+export interface TranslationOptions {
+  attention: AttentionKind;
+  embeddingSize: number;
+  units: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  clipNorm: number;
+  seed: number;
+  /** Probability of feeding the reference previous word (1 = always). */
+  teacherForcing: number;
+  /** Multiplied into the ratio after each epoch (1 = constant); the ratio never goes below teacherForcingMin. */
+  teacherForcingDecay: number;
+  teacherForcingMin: number;
+  minCount: number;
+  maxLength: number;
+  validationPairs: number;
+  testPairs: number;
+  /** Sentences decoded for the validation BLEU after each epoch. */
+  validationBleuSentences: number;
+  patience?: number;
+  timeLimitSeconds?: number;
+  onProgress?: (p: TrainProgress & { teacherForcing: number }) => void;
+  shouldStop?: () => boolean;
+}
+
+export const TRANSLATION_DEFAULTS: TranslationOptions = {
+  attention: 'additive',
+  embeddingSize: 128,
+  units: 256,
+  epochs: 10,
+  batchSize: 64,
+  learningRate: 0.002,
+  clipNorm: 5,
+  seed: 1,
+  teacherForcing: 1,
+  teacherForcingDecay: 1,
+  teacherForcingMin: 0,
+  minCount: 2,
+  maxLength: 30,
+  validationPairs: 1000,
+  testPairs: 2000,
+  validationBleuSentences: 300,
+  patience: 2,
+};
+
+export interface TranslationResult {
+  model: Seq2Seq;
+  sourceVocab: Vocab;
+  targetVocab: Vocab;
+  training: TrainerResult;
+  metrics: { testBleu: number; validationLoss: number; validationBleu: number; trainPairs: number; testPairs: number };
+}
+
+export async function translate(model: Seq2Seq, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; attention: number[][] }> {
+  const source = pairTokens(sentence);
+  const ids = sourceVocab.ids(source);
+  const d = beam > 1 ? await model.beamSearch(ids, beam) : await model.decode(ids);
+  return { source, output: d.ids.map((i) => targetVocab.word(i)), attention: d.attention };
+}
+
+export async function evaluateBleu(model: Seq2Seq, sourceVocab: Vocab, targetVocab: Vocab, pairs: readonly Pair[], beam = 1): Promise<number> {
+  const hyps: string[] = [];
+  for (const p of pairs) hyps.push((await translate(model, sourceVocab, targetVocab, p.source, beam)).output.join(' '));
+  return corpusBleu(hyps, pairs.map((p) => p.target)).score;
+}
+
+function batchLoss(model: Seq2Seq, batch: PairBatch, ratio: number, rng: Rng): tf.Scalar {
+  const { batchSize: B, targetLength: T } = batch;
+  const logits = model.trainingLogits(batch, ratio, rng); // [(T-1)*B, Vt], time-major
+  const target = tf.tensor2d(batch.target, [B, T], 'int32');
+  const labels = tf.reshape(tf.transpose(tf.slice(target, [0, 1], [B, T - 1])), [-1]) as tf.Tensor1D; // [(T-1)*B]
+  const mask = tf.cast(tf.notEqual(labels, 0), 'float32') as tf.Tensor1D;
+  return maskedSparseCrossEntropy(logits, labels, mask);
+}
+
+export async function trainTranslation(pairs: readonly Pair[], opts: Partial<TranslationOptions> = {}): Promise<TranslationResult> {
+  const o = { ...TRANSLATION_DEFAULTS, ...opts };
+  const split = splitPairs(pairs, o.seed, o.validationPairs, o.testPairs);
+  if (split.train.length === 0) throw new Error('translation: no training pairs left after the held-out split');
+  const sourceVocab = Vocab.build(split.train.map((p) => pairTokens(p.source)), { minCount: o.minCount });
+  const targetVocab = Vocab.build(split.train.map((p) => pairTokens(p.target)), { minCount: o.minCount });
+  const config: Seq2SeqConfig = { attention: o.attention, sourceVocabSize: sourceVocab.size, targetVocabSize: targetVocab.size, embeddingSize: o.embeddingSize, units: o.units };
+  const model = new Seq2Seq(config, o.seed);
+  const trainData = encodePairs(split.train, sourceVocab, targetVocab, o.maxLength);
+  const validData = encodePairs(split.validation, sourceVocab, targetVocab, o.maxLength);
+  const rng = new Rng(o.seed + 1);
+  const ratioAt = (epoch: number) => Math.max(o.teacherForcingMin, o.teacherForcing * Math.pow(o.teacherForcingDecay, epoch));
+  const validationLoss = (): number => {
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < validData.length; i += 128) {
+      const batch = makePairBatch(validData.slice(i, i + 128) as EncodedPair[]);
+      const l = tf.tidy(() => batchLoss(model, batch, 1, rng));
+      sum += l.dataSync()[0] * batch.batchSize;
+      n += batch.batchSize;
+      l.dispose();
+    }
+    return n ? sum / n : NaN;
+  };
+  let best: Record<string, tf.Tensor> | undefined;
+  let lastValidation = { loss: NaN, bleu: NaN };
+  const training = await train<PairBatch>({
+    epochs: o.epochs,
+    learningRate: o.learningRate,
+    clipNorm: o.clipNorm,
+    batches: () => pairBatches(trainData, o.batchSize, rng),
+    tokensIn: (b) => b.batchSize * (b.targetLength - 1),
+    loss: (b, epoch) => batchLoss(model, b, ratioAt(epoch), rng),
+    variables: Object.values(model.weights),
+    validate: validData.length
+      ? async () => {
+          const loss = validationLoss();
+          const bleu = await evaluateBleu(model, sourceVocab, targetVocab, split.validation.slice(0, o.validationBleuSentences));
+          lastValidation = { loss, bleu };
+          return { loss, bleu };
+        }
+      : undefined,
+    patience: o.patience,
+    onImproved: async () => {
+      if (best) tf.dispose(Object.values(best));
+      best = Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, tf.keep(v.clone())]));
+    },
+    onProgress: (p) => o.onProgress?.({ ...p, teacherForcing: ratioAt(p.epoch) }),
+    shouldStop: o.shouldStop,
+    timeLimitSeconds: o.timeLimitSeconds,
+  });
+  // A run stopped mid-epoch gets its validation now, so the best weights are chosen on every epoch's end.
+  if (training.stoppedBy === 'time-limit' || training.stoppedBy === 'cancelled') {
+    const loss = validationLoss();
+    if (!best || loss < Math.min(...training.validation.map((v) => v.loss))) {
+      if (best) tf.dispose(Object.values(best));
+      best = undefined;
+    }
+  }
+  if (best) {
+    model.setWeights(best);
+    tf.dispose(Object.values(best));
+  }
+  const validationFinal = validData.length ? validationLoss() : NaN;
+  const testBleu = split.test.length ? await evaluateBleu(model, sourceVocab, targetVocab, split.test) : NaN;
+  return {
+    model,
+    sourceVocab,
+    targetVocab,
+    training,
+    metrics: { testBleu, validationLoss: validationFinal, validationBleu: lastValidation.bleu, trainPairs: split.train.length, testPairs: split.test.length },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * The training loop every model shares: Adam, gradient clipping by global norm,
+ * a loss that the model builds inside tf.tidy, progress events (loss, tokens/s,
+ * ETA), a validation pass after each epoch with early stopping, and a stop flag
+ * checked between steps (cancellation lands within one step).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { clipByGlobalNorm } from './trainLanguageModel';
+
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+  tokensPerSecond: number;
+  /** Seconds left at the current speed. */
+  etaSeconds: number;
+  /** Set after each epoch's validation. */
+  validation?: Record<string, number>;
+}
+
+export interface TrainerOptions<B> {
+  epochs: number;
+  learningRate: number;
+  clipNorm: number;
+  /** Batches of one epoch (called once per epoch; may shuffle). */
+  batches: (epoch: number) => B[];
+  /** Target tokens in a batch, for tokens/s. */
+  tokensIn: (batch: B) => number;
+  /** Builds the scalar loss for a batch (inside tf.tidy and the gradient tape). */
+  loss: (batch: B, epoch: number) => tf.Scalar;
+  variables: tf.Variable[];
+  /** Runs after each epoch; returns metrics, of which `loss` drives early stopping (lower is better). */
+  validate?: (epoch: number) => Promise<Record<string, number>>;
+  /** Epochs without validation improvement before stopping (default: never stop early). */
+  patience?: number;
+  /** Called with the best weights' epoch whenever validation improves (to checkpoint). */
+  onImproved?: (epoch: number, metrics: Record<string, number>) => Promise<void>;
+  onProgress?: (p: TrainProgress) => void;
+  /** Progress every this many steps (default 20). */
+  progressEvery?: number;
+  shouldStop?: () => boolean;
+  /** Stop after this many seconds of training (checked between steps). */
+  timeLimitSeconds?: number;
+}
+
+export interface TrainerResult {
+  losses: number[];
+  steps: number;
+  tokens: number;
+  seconds: number;
+  epochsRun: number;
+  stoppedBy: 'epochs' | 'early-stopping' | 'cancelled' | 'time-limit';
+  validation: Array<Record<string, number>>;
+  bestEpoch: number;
+}
+
+export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
+  const optimizer = tf.train.adam(o.learningRate);
+  const losses: number[] = [];
+  const validation: Array<Record<string, number>> = [];
+  let steps = 0;
+  let tokens = 0;
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = -1;
+  let sinceBest = 0;
+  let stoppedBy: TrainerResult['stoppedBy'] = 'epochs';
+  let epochsRun = 0;
+  const t0 = Date.now();
+  const every = o.progressEvery ?? 20;
+  try {
+    outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
+      const batches = o.batches(epoch);
+      const totalSteps = batches.length * o.epochs;
+      for (const batch of batches) {
+        if (o.shouldStop?.()) {
+          stoppedBy = 'cancelled';
+          break outer;
+        }
+        if (o.timeLimitSeconds !== undefined && (Date.now() - t0) / 1000 > o.timeLimitSeconds) {
+          stoppedBy = 'time-limit';
+          break outer;
+        }
+        const lossTensor = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => o.loss(batch, epoch), o.variables);
+          optimizer.applyGradients(clipByGlobalNorm(grads, o.clipNorm) as unknown as Record<string, tf.Variable>);
+          return value;
+        });
+        const loss = (await lossTensor.data())[0];
+        lossTensor.dispose();
+        if (!Number.isFinite(loss)) throw new Error(`training diverged: the loss is ${loss} at step ${steps + 1}; try a lower learning rate`);
+        losses.push(loss);
+        steps++;
+        tokens += o.tokensIn(batch);
+        if (o.onProgress && steps % every === 0) {
+          const seconds = (Date.now() - t0) / 1000;
+          const rate = steps / Math.max(seconds, 1e-9);
+          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: (totalSteps - steps) / rate });
+        }
+        // Let cancel messages in between steps.
+        if (steps % 10 === 0) await new Promise((r) => setImmediate(r));
+      }
+      epochsRun = epoch + 1;
+      if (o.validate) {
+        const metrics = await o.validate(epoch);
+        validation.push(metrics);
+        const seconds = (Date.now() - t0) / 1000;
+        o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: steps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: 0, validation: metrics });
+        if (metrics.loss < best) {
+          best = metrics.loss;
+          bestEpoch = epoch;
+          sinceBest = 0;
+          await o.onImproved?.(epoch, metrics);
+        } else if (o.patience !== undefined && ++sinceBest >= o.patience) {
+          stoppedBy = 'early-stopping';
+          break;
+        }
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return { losses, steps, tokens, seconds: (Date.now() - t0) / 1000, epochsRun, stoppedBy, validation, bestEpoch };
+}

@@ -1,0 +1,33 @@
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DataError, makePairBatch, pairBatches, parsePairs, splitPairs } from '../../src/core/data/pairs';
+import { Rng } from '../../src/core/random';
+
+test('pairs: two or three columns, BOM, CRLF and blank lines', () => {
+  const p = parsePairs('\uFEFFGo.\tVa !\r\n\nHi.\tSalut.\tCC-BY 2.0 (France) Attribution: tatoeba.org #538123\n');
+  assert.deepEqual(p.map((x) => [x.source, x.target, x.line]), [['Go.', 'Va !', 1], ['Hi.', 'Salut.', 3]]);
+});
+
+test('pairs: a line without a tab or with an empty side names the file and line', () => {
+  assert.throws(() => parsePairs('a\tb\nno tab here\n', 'data.tsv'), (e: Error) => e instanceof DataError && e.message === 'data.tsv:2: expected source<TAB>target, found no tab');
+  assert.throws(() => parsePairs('a\t \n', 'x.tsv'), /x\.tsv:1: empty target sentence/);
+  assert.throws(() => parsePairs('\n\n', 'e.tsv'), /e\.tsv: no sentence pairs/);
+});
+
+test('split is deterministic and disjoint', () => {
+  const items = Array.from({ length: 100 }, (_, i) => i);
+  const a = splitPairs(items, 5, 10, 10);
+  assert.deepEqual(a, splitPairs(items, 5, 10, 10));
+  assert.equal(a.test.length + a.validation.length + a.train.length, 100);
+  assert.equal(new Set([...a.test, ...a.validation, ...a.train]).size, 100);
+});
+
+test('batches pad sources with 0 and wrap targets in <s> … </s>; every pair lands in one batch', () => {
+  const b = makePairBatch([{ source: [7, 8], target: [9] }, { source: [5], target: [10, 11] }]);
+  assert.deepEqual([b.sourceLength, b.targetLength], [2, 4]);
+  assert.deepEqual(Array.from(b.source), [7, 8, 5, 0]);
+  assert.deepEqual(Array.from(b.target), [2, 9, 3, 0, 2, 10, 11, 3]);
+  const data = Array.from({ length: 70 }, (_, i) => ({ source: [4 + (i % 5)], target: [i] }));
+  const batches = pairBatches(data, 16, new Rng(1));
+  assert.equal(batches.reduce((n, x) => n + x.batchSize, 0), 70);
+});
