@@ -45,13 +45,19 @@ if (runner === 'code-server') {
   if (tools.status !== 0) broken = true;
 }
 if (!broken || runner !== 'code-server') {
-  run(`integration tests (${runner})`, process.execPath, ['test/run.js', `--runner=${runner}`, `--artifacts=${artifacts}`]);
+  fs.rmSync(path.join(artifacts, 'results.json'), { force: true }); // never count an earlier run's results
+  const integration = run(`integration tests (${runner})`, process.execPath, ['test/run.js', `--runner=${runner}`, `--artifacts=${artifacts}`]);
   try {
     const r = JSON.parse(fs.readFileSync(path.join(artifacts, 'results.json'), 'utf8'));
     if (r.error) throw new Error(r.error);
     counts.passed += r.passes;
     counts.failed += r.failures;
     counts.skipped += r.pending;
+    // The runner also fails a run that passed nothing or never finished cleanly.
+    if (integration.status !== 0 && r.failures === 0) {
+      console.log(`integration runner exited ${integration.status} although no test failed`);
+      broken = true;
+    }
     console.log(`integration: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped; screenshots and logs in ${path.relative(root, artifacts)}/`);
   } catch (e) {
     console.log(`integration tests did not report results: ${e.message}`);

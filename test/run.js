@@ -25,6 +25,7 @@ const arg = (name) => {
   };
   for (const k of ['E2E_FORCE_FAIL']) if (process.env[k]) opts.env[k] = process.env[k];
   const runner = arg('runner') || process.env.VSCODE_TEST_RUNNER || 'code-server';
+  opts.env.E2E_RUNNER = runner;
   let code;
   if (runner === 'code-server') code = await require('./runCodeServer').runTestsInCodeServer(opts);
   else if (runner === 'electron') code = await require('./runElectron').runTestsInElectron(opts);

@@ -176,6 +176,9 @@ async function runTestsInCodeServer(opts) {
       exitCode = exitCode || 1;
     } else if (results.failures > 0 || results.error) {
       exitCode = exitCode || 1;
+    } else if (!(results.passes > 0)) {
+      log('ERROR: no test passed (none ran?)');
+      exitCode = 1;
     }
   } catch (e) {
     log(`ERROR: ${e && e.stack}`);

@@ -9,8 +9,17 @@ export const config = {
     const v = vscode.workspace.getConfiguration(SECTION).get<string>('timesteps.model', 'lstm');
     return (DEFAULT_MODEL_IDS as readonly string[]).includes(v) ? (v as DefaultModelId) : 'lstm';
   },
+  /** Saves the choice where the setting is defined (a workspace value would otherwise override a global one). */
   async setTimestepsModel(id: DefaultModelId): Promise<void> {
-    await vscode.workspace.getConfiguration(SECTION).update('timesteps.model', id, vscode.ConfigurationTarget.Global);
+    const c = vscode.workspace.getConfiguration(SECTION);
+    const where = c.inspect<string>('timesteps.model');
+    const target =
+      where?.workspaceFolderValue !== undefined
+        ? vscode.ConfigurationTarget.WorkspaceFolder
+        : where?.workspaceValue !== undefined
+          ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+    await c.update('timesteps.model', id, target);
   },
   maxTokens(): number {
     const v = vscode.workspace.getConfiguration(SECTION).get<number>('timesteps.maxTokens', 200);

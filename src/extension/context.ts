@@ -46,9 +46,20 @@ export class SeqLensContext implements vscode.Disposable {
     return this.engineClient;
   }
 
+  /** The last information message shown to the user (diagnostics and tests). */
+  lastNotice: string | undefined;
+
+  /** An information message to the user, also written to the log. */
+  info(message: string): void {
+    this.lastNotice = message;
+    this.log.info(`notice: ${message}`);
+    void vscode.window.showInformationMessage(`SeqLens: ${message}`);
+  }
+
   /** Reports a failure: a readable message to the user, the detail to the log. Never silent. */
   reportError(what: string, e: unknown): void {
     const message = e instanceof Error ? e.message : String(e);
+    this.lastNotice = message;
     this.log.error(`${what}: ${e instanceof Error && 'detail' in e && e.detail ? String(e.detail) : e instanceof Error ? (e.stack ?? message) : message}`);
     void vscode.window.showErrorMessage(`SeqLens: ${message}`, 'Show Log').then((a) => a && this.log.show());
   }

@@ -9,6 +9,8 @@ import { TIMESTEPS_VIEW_ID, TimestepsView } from './timesteps/timestepsView';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
 export interface SeqLensApi {
+  /** The last information or error message SeqLens showed. */
+  readonly lastNotice: string | undefined;
   engine: {
     /** Starts the worker if needed and resolves when its backend is set up. */
     ready(): Promise<{ backend: string; backendWarning?: string; tfjsVersion: string }>;
@@ -26,6 +28,7 @@ export interface SeqLensApi {
     readonly repaintMs: readonly number[];
     setStep(step: number): void;
     decoratedStepRange(): vscode.Range | undefined;
+    decoratedHoverRange(): vscode.Range | undefined;
     onDidChangeStep: vscode.Event<number>;
     onDidBecomeReady: vscode.Event<void>;
   };
@@ -42,9 +45,13 @@ const commands: Record<string, CommandFactory> = {
     }
   },
   'seqlens.restartEngine': (ctx) => async () => {
-    await ctx.engine.restart();
-    const info = await ctx.engine.ready();
-    void vscode.window.showInformationMessage(`SeqLens: engine restarted (tfjs ${info.tfjsVersion}, ${info.backend} backend).`);
+    try {
+      await ctx.engine.restart();
+      const info = await ctx.engine.ready();
+      ctx.info(`engine restarted (tfjs ${info.tfjsVersion}, ${info.backend} backend).`);
+    } catch (e) {
+      ctx.reportError('Restart Engine', e);
+    }
   },
   'seqlens.showLog': (ctx) => () => ctx.log.show(),
 };
@@ -61,6 +68,9 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
   for (const [id, factory] of Object.entries(commands)) ctx.register(vscode.commands.registerCommand(id, factory(ctx, timesteps)));
   ctx.log.info(`SeqLens ${extension.extension.packageJSON.version} activated in ${Date.now() - t0} ms`);
   return {
+    get lastNotice() {
+      return ctx.lastNotice;
+    },
     engine: {
       ready: () => ctx.engine.ready(),
       get startCount() {
@@ -90,6 +100,7 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
       },
       setStep: (step) => timesteps.setStep(step, true),
       decoratedStepRange: () => timesteps.decoratedStepRange(),
+      decoratedHoverRange: () => timesteps.decoratedHoverRange(),
       onDidChangeStep: timesteps.onDidChangeStep,
       onDidBecomeReady: timesteps.onDidBecomeReady,
     },

@@ -49,6 +49,8 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready'; info: Pick<EngineInfo, 'backend' | 'backendWarning' | 'tfjsVersion'> }
+  /** The engine could not start at all; the worker exits after this. */
+  | { type: 'start-failed'; message: string }
   | { type: 'response'; id: number; ok: true; result: unknown }
   | { type: 'response'; id: number; ok: false; error: EngineError }
   | { type: 'progress'; id: number; progress: Progress }

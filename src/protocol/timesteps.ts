@@ -7,19 +7,21 @@ export interface ModelChoice {
 }
 
 export type TimestepsToWebview =
-  | { type: 'trace/show'; trace: TraceResult; step: number; source: string; models: ModelChoice[] }
+  /** traceId numbers the traces; the page echoes it, so a message about an older trace is recognised and dropped. */
+  | { type: 'trace/show'; traceId: number; trace: TraceResult; step: number; source: string; models: ModelChoice[] }
   | { type: 'trace/loading'; modelId: string; message: string; models: ModelChoice[] }
   | { type: 'trace/empty'; message: string; models: ModelChoice[]; modelId: string }
   | { type: 'trace/error'; message: string }
-  | { type: 'trace/stale'; message: string }
+  /** The trace no longer matches the text; `canRerun` offers a button that re-reads it. */
+  | { type: 'trace/stale'; message: string; canRerun: boolean }
   /** An informational line (empty clears it), e.g. that the traced text's editor is closed. */
   | { type: 'trace/note'; message: string }
   | { type: 'step/set'; step: number };
 
 export type TimestepsFromWebview =
   | { type: 'ready' }
-  | { type: 'step/changed'; step: number }
-  | { type: 'token/hover'; index: number | null }
+  | { type: 'step/changed'; traceId: number; step: number }
+  | { type: 'token/hover'; traceId: number; index: number | null }
   | { type: 'model/select'; modelId: string }
   | { type: 'trace/rerun' }
   | { type: 'perf/repaint'; ms: number };

@@ -48,6 +48,8 @@ export class EngineClient {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readyInfo: Promise<{ backend: string; backendWarning?: string; tfjsVersion: string }> | undefined;
+  /** Fails the current worker's `ready()` promise (when it is detached before it was ready). */
+  private rejectReady: ((e: Error) => void) | undefined;
   private intentionalExit = new WeakSet<Worker>();
   private starts = 0;
   private disposed = false;
@@ -65,6 +67,7 @@ export class EngineClient {
 
   /** Resolves once the worker has set up its backend. Starts the worker if needed. */
   ready(): Promise<{ backend: string; backendWarning?: string; tfjsVersion: string }> {
+    if (this.disposed) return Promise.reject(new EngineRequestError('internal', 'The SeqLens engine has been shut down.'));
     this.ensureWorker();
     return this.readyInfo!;
   }
@@ -137,7 +140,15 @@ export class EngineClient {
       rejectReady = rej;
     });
     this.readyInfo.catch(() => undefined); // observed through requests; never an unhandled rejection
-    worker.on('message', (msg: FromWorker) => this.onMessage(msg, resolveReady));
+    this.rejectReady = rejectReady;
+    worker.on('message', (msg: FromWorker) => {
+      if (msg.type === 'start-failed') {
+        this.options.log('error', msg.message);
+        rejectReady(new EngineRequestError('internal', msg.message));
+        return;
+      }
+      this.onMessage(msg, resolveReady);
+    });
     worker.on('error', (err) => {
       // An uncaught exception in the worker: it is about to exit.
       this.options.log('error', `engine worker error: ${err.stack ?? err.message}`);
@@ -163,6 +174,8 @@ export class EngineClient {
     if (this.worker === worker) {
       this.worker = undefined;
       this.readyInfo = undefined;
+      this.rejectReady?.(error); // no effect once it was ready
+      this.rejectReady = undefined;
     }
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
@@ -185,7 +198,7 @@ export class EngineClient {
     }
   }
 
-  private onMessage(msg: FromWorker, resolveReady: (v: { backend: string; backendWarning?: string; tfjsVersion: string }) => void): void {
+  private onMessage(msg: Exclude<FromWorker, { type: 'start-failed' }>, resolveReady: (v: { backend: string; backendWarning?: string; tfjsVersion: string }) => void): void {
     switch (msg.type) {
       case 'ready':
         this.options.log('info', `engine ready: tfjs ${msg.info.tfjsVersion} on the ${msg.info.backend} backend`);

@@ -24,9 +24,13 @@ const started = engine.start().then(
   },
   (e) => {
     post({ type: 'log', level: 'error', message: `engine failed to start: ${e instanceof Error ? e.stack : e}` });
+    post({ type: 'start-failed', message: `The SeqLens engine could not start: ${e instanceof Error ? e.message : e}` });
     throw e;
   },
 );
+// Requests awaiting `started` report the failure; this keeps it from being an unhandled rejection
+// (which would end the worker before that message is read).
+started.catch(() => undefined);
 
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {

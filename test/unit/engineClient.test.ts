@@ -82,6 +82,20 @@ test('bad input is an error with a readable message; the engine keeps working', 
   assert.equal(t.tokens.length, 1);
 });
 
+test('a restart while the worker is starting fails ready() instead of leaving it pending', async () => {
+  const c = client();
+  try {
+    const ready = c.ready();
+    await c.restart();
+    await assert.rejects(ready, /restarted/);
+    const info = await c.ready();
+    assert.equal(info.backend, 'wasm');
+  } finally {
+    c.dispose();
+  }
+  await assert.rejects(c.ready(), /shut down/);
+});
+
 test('a crashed worker fails the request in flight clearly, and the next request restarts it', async () => {
   const inFlight = engine.request('engine/sleep', { ms: 3000 });
   await new Promise((r) => setTimeout(r, 100));
@@ -102,9 +116,12 @@ test('missing wasm binaries: the engine says so instead of silently running 100x
     log: () => undefined,
     onBackendWarning: (w) => warnings.push(w),
   });
-  const info = await c.ready();
-  assert.equal(info.backend, 'cpu');
-  assert.match(info.backendWarning ?? '', /WebAssembly backend .* could not start/);
-  assert.equal(warnings.length, 1);
-  c.dispose();
+  try {
+    const info = await c.ready();
+    assert.equal(info.backend, 'cpu');
+    assert.match(info.backendWarning ?? '', /WebAssembly backend .* could not start/);
+    assert.equal(warnings.length, 1);
+  } finally {
+    c.dispose();
+  }
 });

@@ -13,8 +13,8 @@ const rng = new Rng(42);
 const rand = (shape: number[]) => ({ values: rng.uniformArray(shape.reduce((a, b) => a * b, 1), -1, 1), shape });
 type Input = { values: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' };
 
-/** Runs f on both backends; returns [cpu, wasm] flat outputs (value then each gradient). */
-async function onBoth(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<[Float32Array[], Float32Array[]]> {
+/** Runs f on both backends; returns [cpu, wasm] flat outputs (value then each gradient) and their shapes. */
+async function onBoth(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor, grads = true): Promise<[Float32Array[], Float32Array[], number[][], number[][]]> {
   const run = async (backend: string) => {
     await tf.setBackend(backend);
     const before = tf.memory().numTensors;
@@ -31,18 +31,20 @@ async function onBoth(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor, gra
       return [value, ...g(floatIdx.map((k) => xs[k]))];
     });
     const data = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+    const shapes = outs.map((t) => t.shape);
     tf.dispose(outs);
     assert.equal(tf.memory().numTensors, before, `${backend}: tensors leaked`);
-    return data;
+    return { data, shapes };
   };
   const cpu = await run('cpu');
   const wasm = await run('wasm');
-  return [cpu, wasm];
+  return [cpu.data, wasm.data, cpu.shapes, wasm.shapes];
 }
 
 async function check(name: string, inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor, tol = 1e-4, grads = true) {
-  const [cpu, wasm] = await onBoth(inputs, f, grads);
+  const [cpu, wasm, cpuShapes, wasmShapes] = await onBoth(inputs, f, grads);
   assert.equal(wasm.length, cpu.length);
+  assert.deepEqual(wasmShapes, cpuShapes, `${name}: shapes`);
   cpu.forEach((c, i) => assertClose(wasm[i], c, tol * Math.max(1, ...Array.from(c, Math.abs)), `${name} ${i === 0 ? 'forward' : `gradient ${i}`}`));
 }
 
@@ -86,6 +88,8 @@ test('BatchMatMul: shared right operand, broadcast left operand, rank-4 attentio
   await check('shared B', [rand([3, 5, 6]), rand([1, 6, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);
   await check('shared B transposed', [rand([3, 6, 5]), rand([1, 4, 6])], (x, y) => tf.matMul(x, y, true, true), 1e-4, false);
   await check('broadcast A', [rand([1, 5, 6]), rand([3, 6, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);
+  await check('broadcast rank 2 with rank 3', [rand([2, 3]), rand([1, 4, 3])], (x, y) => tf.matMul(x, y, false, true), 1e-4, false);
+  await check('broadcast rank 3 with rank 4', [rand([3, 2, 3]), rand([1, 1, 3, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);
   await check('rank 4 QKᵀ', [rand([2, 3, 5, 8]), rand([2, 3, 5, 8])], (q, k) => tf.matMul(q, k, false, true));
   await check('rank 4 attention·V', [rand([2, 3, 5, 5]), rand([2, 3, 5, 8])], (a, v) => tf.matMul(a, v));
 });
@@ -116,6 +120,8 @@ test('GatherV2: rows, inner axis, out-of-range indices gather zeros', async () =
   await check('gather axis 0', [rand([7, 3]), { values: Int32Array.from([6, 0, 2, 2]), shape: [2, 2], dtype: 'int32' }], (x, i) => tf.gather(x, i));
   await check('gather axis 1', [rand([2, 5, 3]), { values: Int32Array.from([4, 1]), shape: [2], dtype: 'int32' }], (x, i) => tf.gather(x, i, 1));
   await check('gather last axis', [rand([3, 6]), { values: Int32Array.from([5, 0, 2, 2]), shape: [4], dtype: 'int32' }], (x, i) => tf.gather(x, i, 1));
+  // batchDims falls back to the stock kernel, which must still be set up.
+  await check('gather batchDims 1', [rand([2, 4, 3]), { values: Int32Array.from([3, 0, 1, 1]), shape: [2, 2], dtype: 'int32' }], (x, i) => tf.gather(x, i, 1, 1), 1e-6, false);
   // cpu throws on an out-of-range index; stock wasm gathers zeros, and so must the override.
   await tf.setBackend('wasm');
   const out = tf.tidy(() => tf.gather(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2]), tf.tensor1d([2, 5, -1], 'int32')));

@@ -23,6 +23,8 @@ const host = new Host<TimestepsFromWebview, ViewState>();
 const viewState = host.state({ step: 0, modelId: 'lstm' });
 
 let trace: TraceResult | undefined;
+/** The extension's number for the trace on show, echoed in messages about it. */
+let traceId = 0;
 let step = 0;
 let maps: Heatmap[] = [];
 let palette: Palette = readPalette();
@@ -54,7 +56,7 @@ const banner = el('div', { id: 'banner', class: 'banner', role: 'status', hidden
 const tokenStrip = el('div', { id: 'tokens', class: 'tokens', role: 'listbox', 'aria-label': 'Tokens, one per timestep' });
 const body = el('div', { class: 'body' });
 const mapsBox = el('div', { id: 'maps', class: 'maps' });
-const side = el('aside', { id: 'values', class: 'values', 'aria-label': 'Values at the current step' });
+const side = el('aside', { id: 'values', class: 'values', 'aria-label': 'Values at the current step', tabindex: '0' });
 body.append(mapsBox, side);
 const emptyBox = el('div', { id: 'empty', class: 'empty' });
 const tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
@@ -209,7 +211,7 @@ function setStep(next: number, fromUser: boolean): void {
   const ms = performance.now() - t0;
   viewState.step = step;
   host.saveState(viewState);
-  if (fromUser) host.post({ type: 'step/changed', step });
+  if (fromUser) host.post({ type: 'step/changed', traceId, step });
   host.post({ type: 'perf/repaint', ms });
 }
 
@@ -250,6 +252,7 @@ function stop(): void {
   playButton.textContent = 'Play';
   playButton.setAttribute('aria-label', 'Play');
   playButton.setAttribute('aria-pressed', 'false');
+  stepLabel.setAttribute('aria-live', 'polite');
 }
 
 function togglePlay(): void {
@@ -259,6 +262,7 @@ function togglePlay(): void {
   playButton.textContent = 'Pause';
   playButton.setAttribute('aria-label', 'Pause');
   playButton.setAttribute('aria-pressed', 'true');
+  stepLabel.setAttribute('aria-live', 'off'); // no announcement every 600 ms while playing
   playTimer = window.setInterval(() => {
     if (!trace || step >= trace.tokens.length - 1) return stop();
     setStep(step + 1, true);
@@ -287,7 +291,7 @@ let hovered: number | null = null;
 const hover = (index: number | null) => {
   if (index === hovered) return;
   hovered = index;
-  host.post({ type: 'token/hover', index });
+  host.post({ type: 'token/hover', traceId, index });
 };
 tokenStrip.addEventListener('mouseover', (e) => {
   const b = (e.target as HTMLElement).closest('.token') as HTMLElement | null;
@@ -321,7 +325,8 @@ mapsBox.addEventListener('click', (e) => {
 document.addEventListener('keydown', (e) => {
   if (!trace) return;
   const target = e.target as HTMLElement;
-  if (target.closest(UI.dropdown)) return;
+  // The dropdown, the values table (scrolls with the arrows) and buttons keep their own keys.
+  if (target.closest(UI.dropdown) || target.closest('#values') || target.id === 'rerun') return;
   const isSlider = target === slider;
   switch (e.key) {
     case 'ArrowLeft':
@@ -355,13 +360,15 @@ new ResizeObserver(() => layoutMaps()).observe(mapsBox);
 new MutationObserver(() => {
   palette = readPalette();
   layoutMaps();
-}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+}).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-id'] });
 
 window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => {
   const m = event.data;
   switch (m.type) {
     case 'trace/show':
       setModels(m.models, m.trace.modelId);
+      traceId = m.traceId;
+      hovered = null;
       showTrace(m.trace, m.step, m.source);
       return;
     case 'trace/loading':
@@ -381,6 +388,11 @@ window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => 
       return;
     case 'trace/stale':
       showBanner(m.message, 'warning');
+      if (m.canRerun) {
+        const again = el(UI.button, { id: 'rerun', appearance: 'secondary' }, 'Read again');
+        again.addEventListener('click', () => host.post({ type: 'trace/rerun' }));
+        banner.append(' ', again);
+      }
       app.dataset.stale = 'true';
       return;
     case 'trace/note':

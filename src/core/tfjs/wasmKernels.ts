@@ -65,7 +65,11 @@ export function installWasmKernelFixes(): void {
   installed = true;
 }
 
-function replaceKernel(name: string, kernelFunc: KernelFn, setupFunc?: tf.KernelConfig['setupFunc']): void {
+/**
+ * Replaces a wasm kernel, keeping the stock kernel's setup function: the stock
+ * kernel binds its wasm entry point there, and our kernels fall back to it.
+ */
+function replaceKernel(name: string, kernelFunc: KernelFn, setupFunc = tf.getKernel(name, 'wasm')?.setupFunc): void {
   if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
   tf.registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc, setupFunc });
 }
@@ -141,7 +145,8 @@ function patchBatchMatMul(): void {
       const M = a.shape[a.shape.length - 2];
       const K = a.shape[a.shape.length - 1];
       const N = bm.shape[bm.shape.length - 1];
-      const outBatchShape = batchA >= batchB ? a.shape.slice(0, -2) : bm.shape.slice(0, -2);
+      // Both operands' batch dimensions, broadcast (e.g. [2, 3] with [1, 4, 3]ᵀ gives [1, 2, 4]).
+      const outBatchShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), bm.shape.slice(0, -2));
       const plain = (x: tf.TensorInfo, y: tf.TensorInfo) =>
         orig({ inputs: { a: x, b: y }, backend: b, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
       let out: tf.TensorInfo;
@@ -176,7 +181,6 @@ function patchBatchMatMul(): void {
       for (const t of temps) b.disposeData(t.dataId);
       return { dataId: out.dataId, dtype: out.dtype, shape: [...outBatchShape, M, N] };
     },
-    stock.setupFunc,
   );
 }
 

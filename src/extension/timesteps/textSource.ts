@@ -10,6 +10,8 @@ export const MAX_SELECTION_CHARS = 100_000;
 
 export interface TextSource {
   uri: vscode.Uri;
+  /** The document's version when the text was read: a later version means the text may have moved. */
+  version: number;
   /** Offset in the document of the first character of `text`. */
   baseOffset: number;
   text: string;
@@ -72,7 +74,7 @@ export function textFromEditor(editor: vscode.TextEditor): TextSourceResult {
         : 'The selection holds only whitespace. Select a sentence to step through.',
     };
   }
-  return { ok: true, source: { uri: doc.uri, baseOffset, text, droppedChars, label: `${shortName(doc.uri)}, ${label}` } };
+  return { ok: true, source: { uri: doc.uri, version: doc.version, baseOffset, text, droppedChars, label: `${shortName(doc.uri)}, ${label}` } };
 }
 
 function shortName(uri: vscode.Uri): string {

@@ -20,10 +20,13 @@ export const TIMESTEPS_VIEW_ID = 'seqlens.timesteps';
 const MODELS: ModelChoice[] = DEFAULT_MODEL_IDS.map((id) => ({ id, label: MODEL_LABELS[id] }));
 
 interface Shown {
+  /** Numbers the trace (the run that made it); the page echoes it in its messages. */
+  id: number;
   trace: TraceResult;
   source: TextSource;
-  /** False once the text was edited inside the traced range or its editor closed. */
+  /** False once the text was edited inside the traced range or its document closed. */
   live: boolean;
+  staleReason?: string;
 }
 
 export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -37,8 +40,10 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   private lastContent: TimestepsToWebview | undefined;
   private runSeq = 0;
   private hovered: number | null = null;
+  private hoveredRange: vscode.Range | undefined;
   private editorVisible = true;
-  private staleReason = '';
+  /** The model of the newest run, finished or not: a repeated choice of it is not a new request. */
+  private requestedModel: DefaultModelId | undefined;
   private cancelRun: vscode.CancellationTokenSource | undefined;
   private readonly stepDecoration: vscode.TextEditorDecorationType;
   private readonly hoverDecoration: vscode.TextEditorDecorationType;
@@ -110,13 +115,18 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     this.viewDisposables.push(
       webview.onDidReceiveMessage((m: TimestepsFromWebview) => this.onMessage(m)),
       view.onDidChangeVisibility(() => {
-        // A hidden webview view loses its page; the new page says `ready` and is re-hydrated then.
-        if (!view.visible) this.webviewReady = false;
+        // A hidden webview view loses its page (which never gets to say the pointer left a
+        // token); the new page says `ready` and is re-hydrated then.
+        if (!view.visible) {
+          this.webviewReady = false;
+          this.highlightToken(null);
+        }
       }),
       view.onDidDispose(() => {
         if (this.view === view) {
           this.view = undefined;
           this.webviewReady = false;
+          this.highlightToken(null);
         }
       }),
     );
@@ -125,17 +135,18 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   /** The command: trace the selection (or the caret's line) of the active editor. */
   async stepThrough(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<TraceResult | undefined> {
     if (!editor) {
-      void vscode.window.showInformationMessage('SeqLens: open a text file and select a sentence to step through.');
+      this.ctx.info('open a text file and select a sentence to step through.');
       return undefined;
     }
     const picked = textFromEditor(editor);
     if (!picked.ok) {
-      void vscode.window.showInformationMessage(`SeqLens: ${picked.message}`);
-      this.post({ type: 'trace/empty', message: picked.message, models: MODELS, modelId: config.timestepsModel() });
+      this.ctx.info(picked.message);
+      // A trace already on show stays (with its highlights); an empty panel says what to do.
+      if (!this.shown) this.post({ type: 'trace/empty', message: picked.message, models: MODELS, modelId: config.timestepsModel() });
       return undefined;
     }
     await this.reveal(editor);
-    return this.run(picked.source, config.timestepsModel(), editor);
+    return this.run(picked.source, config.timestepsModel(), { editor });
   }
 
   private async reveal(editor: vscode.TextEditor): Promise<void> {
@@ -148,8 +159,17 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false, selection: editor.selection });
   }
 
-  private async run(source: TextSource, modelId: DefaultModelId, editor?: vscode.TextEditor): Promise<TraceResult | undefined> {
+  /**
+   * Traces `source` with a model. `keepStep` keeps the current step (a model
+   * switch); `staleReason` carries an outdated trace's state over to the new one.
+   */
+  private async run(
+    source: TextSource,
+    modelId: DefaultModelId,
+    options: { editor?: vscode.TextEditor; keepStep?: number; staleReason?: string } = {},
+  ): Promise<TraceResult | undefined> {
     const seq = ++this.runSeq;
+    this.requestedModel = modelId;
     this.cancelRun?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.cancelRun = cts;
@@ -157,26 +177,41 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     try {
       const trace = await this.ctx.engine.request('trace/run', { modelId, text: source.text, maxTokens: config.maxTokens() }, { token: cts.token });
       if (seq !== this.runSeq) return undefined; // a newer run replaced this one
-      this.shown = { trace, source, live: true };
-      this.editorVisible = true;
-      const caret = editor && editor.document.uri.toString() === source.uri.toString() ? this.stepForOffset(editor.document.offsetAt(editor.selection.active)) : undefined;
-      this.step = caret ?? 0;
+      this.clearDecorations(); // the previous trace's highlights, in whatever editor they were
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.uri.toString());
+      // Edits that arrived while the engine was reading are not reflected in the offsets.
+      const staleReason =
+        options.staleReason ??
+        (!doc ? 'The traced text was closed; the trace stays here but no longer follows the caret.' : doc.version !== source.version ? 'The text changed while it was being read. Run the command again to re-read it.' : undefined);
+      this.shown = { id: seq, trace, source, live: staleReason === undefined, staleReason };
+      this.editorVisible = this.editorFor(source.uri) !== undefined;
+      const editor = options.editor;
+      const caret = editor && editor.document.uri.toString() === source.uri.toString() && this.shown.live ? this.stepForOffset(editor.document.offsetAt(editor.selection.active)) : undefined;
+      this.step = Math.min(trace.tokens.length - 1, options.keepStep ?? caret ?? 0);
       this.ctx.log.info(`trace: ${trace.modelLabel}, ${trace.tokens.length} tokens${trace.truncatedTokens ? ` (+${trace.truncatedTokens} cut)` : ''}, probe ${trace.probeMs.toFixed(1)} ms`);
       this.post(this.showMessage());
+      if (staleReason) this.post({ type: 'trace/stale', message: staleReason, canRerun: doc !== undefined });
+      else if (!this.editorVisible) this.post({ type: 'trace/note', message: editorClosedNote });
       this.decorate();
       this.traceEmitter.fire(trace);
       this.stepEmitter.fire(this.step);
       if (trace.truncatedTokens > 0 || source.droppedChars > 0) {
-        void vscode.window.showInformationMessage(`SeqLens: ${truncationNote(trace, source)}`);
+        this.ctx.info(truncationNote(trace, source));
       }
       return trace;
     } catch (e) {
-      if (e instanceof EngineRequestError && e.code === 'cancelled') return undefined;
       const message = e instanceof Error ? e.message : String(e);
+      if (e instanceof EngineRequestError && e.code === 'cancelled') {
+        // Superseded by a newer run: that run updates the page. Otherwise (an engine restart) the page
+        // must not stay on "Reading…": show the trace it had, or say what happened.
+        if (seq === this.runSeq) this.post(this.shown ? this.showMessage() : { type: 'trace/error', message });
+        return undefined;
+      }
+      if (seq !== this.runSeq) return undefined;
       this.post({ type: 'trace/error', message });
       if (e instanceof EngineRequestError && (e.code === 'bad-input' || e.code === 'worker-died')) {
         this.ctx.log.warn(`trace: ${message}`);
-        if (e.code === 'bad-input') void vscode.window.showInformationMessage(`SeqLens: ${message}`);
+        if (e.code === 'bad-input') this.ctx.info(message);
       } else {
         this.ctx.reportError('trace', e);
       }
@@ -187,10 +222,22 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     }
   }
 
+  /** Re-reads the shown trace's text from its document (after edits), if the document is open. */
+  private async rerun(): Promise<void> {
+    const shown = this.shown;
+    if (!shown) return;
+    const editor = this.editorFor(shown.source.uri);
+    if (!editor) {
+      this.ctx.info('open the traced file again, select the text and run SeqLens: Step Through Timesteps.');
+      return;
+    }
+    await this.stepThrough(editor);
+  }
+
   private showMessage(): TimestepsToWebview {
     const s = this.shown!;
     const note = truncationNote(s.trace, s.source);
-    return { type: 'trace/show', trace: s.trace, step: this.step, source: s.source.label + (note ? ` — ${note}` : ''), models: MODELS };
+    return { type: 'trace/show', traceId: s.id, trace: s.trace, step: this.step, source: s.source.label + (note ? ` — ${note}` : ''), models: MODELS };
   }
 
   private post(message: TimestepsToWebview): void {
@@ -209,29 +256,30 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         if (this.shown) this.post(this.showMessage());
         else if (this.lastContent) this.post(this.lastContent);
         else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: MODELS, modelId: config.timestepsModel() });
-        if (this.shown && !this.shown.live) this.post({ type: 'trace/stale', message: this.staleReason });
-        else if (this.shown && !this.editorVisible) this.post({ type: 'trace/note', message: 'The editor of this text is closed; the trace stays here and follows the caret again when the text is shown.' });
+        if (this.shown?.staleReason) this.post({ type: 'trace/stale', message: this.shown.staleReason, canRerun: true });
+        else if (this.shown && !this.editorVisible) this.post({ type: 'trace/note', message: editorClosedNote });
         this.readyEmitter.fire();
         return;
       case 'step/changed':
-        if (!this.shown) return;
+        if (!this.shown || m.traceId !== this.shown.id) return; // about a trace that has since been replaced
         this.setStep(m.step, false);
         return;
       case 'token/hover':
-        this.hovered = m.index;
+        if (m.index !== null && (!this.shown || m.traceId !== this.shown.id)) return;
         this.highlightToken(m.index);
         return;
-      case 'model/select':
-        if (!(DEFAULT_MODEL_IDS as readonly string[]).includes(m.modelId) || m.modelId === this.shown?.trace.modelId) return;
-        void config.setTimestepsModel(m.modelId as DefaultModelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
-        if (this.shown) void this.run(this.shown.source, m.modelId as DefaultModelId).then((t) => t && this.setStep(Math.min(this.step, t.tokens.length - 1), true));
-        return;
-      case 'trace/rerun': {
-        const editor = this.shown && this.editorFor(this.shown.source.uri);
-        if (editor) void this.stepThrough(editor);
-        else if (this.shown) void this.run(this.shown.source, config.timestepsModel());
+      case 'model/select': {
+        if (!(DEFAULT_MODEL_IDS as readonly string[]).includes(m.modelId) || m.modelId === this.requestedModel) return;
+        const modelId = m.modelId as DefaultModelId;
+        void config.setTimestepsModel(modelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
+        const shown = this.shown;
+        if (shown) void this.run(shown.source, modelId, { keepStep: this.step, staleReason: shown.live ? undefined : shown.staleReason });
+        else this.requestedModel = modelId;
         return;
       }
+      case 'trace/rerun':
+        this.rerun().catch((e) => this.ctx.reportError('re-reading the text', e));
+        return;
       case 'perf/repaint':
         this.repaintMs.push(m.ms);
         if (this.repaintMs.length > 200) this.repaintMs.shift();
@@ -280,8 +328,10 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         return;
       }
     }
-    // Edits before the traced text move it; edits after it do not matter.
+    // Edits before the traced text move it; edits after it do not matter. Either way the
+    // text itself is unchanged, so this version of the document still matches the trace.
     shown.source.baseOffset += shift;
+    shown.source.version = e.document.version;
     if (shift) this.decorate();
   }
 
@@ -292,21 +342,21 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     const visible = this.editorFor(shown.source.uri) !== undefined;
     if (visible === this.editorVisible) return;
     this.editorVisible = visible;
-    this.post({ type: 'trace/note', message: visible ? '' : 'The editor of this text is closed; the trace stays here and follows the caret again when the text is shown.' });
+    this.post({ type: 'trace/note', message: visible ? '' : editorClosedNote });
   }
 
   private onDocumentClosed(doc: vscode.TextDocument): void {
     const shown = this.shown;
     if (!shown?.live || doc.uri.toString() !== shown.source.uri.toString()) return;
-    this.markStale('The traced text was closed; the trace stays here but no longer follows the caret.');
+    this.markStale('The traced text was closed; the trace stays here but no longer follows the caret.', false);
   }
 
-  private markStale(reason: string): void {
+  private markStale(reason: string, canRerun = true): void {
     if (!this.shown) return;
     this.shown.live = false;
-    this.staleReason = reason;
+    this.shown.staleReason = reason;
     this.clearDecorations();
-    this.post({ type: 'trace/stale', message: reason });
+    this.post({ type: 'trace/stale', message: reason, canRerun });
   }
 
   private editorFor(uri: vscode.Uri): vscode.TextEditor | undefined {
@@ -330,12 +380,23 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   private highlightToken(index: number | null): void {
-    if (!this.shown?.live) return;
+    this.hovered = index;
+    if (index === null || !this.shown?.live) {
+      for (const editor of vscode.window.visibleTextEditors) editor.setDecorations(this.hoverDecoration, []);
+      this.hoveredRange = undefined;
+      return;
+    }
     const editor = this.editorFor(this.shown.source.uri);
     if (!editor) return;
-    const r = index === null ? undefined : this.tokenRange(editor.document, index);
+    const r = this.tokenRange(editor.document, index);
     editor.setDecorations(this.hoverDecoration, r ? [r] : []);
+    this.hoveredRange = r;
     if (r) editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** The range highlighted for the token under the pointer in the panel (tests read this). */
+  decoratedHoverRange(): vscode.Range | undefined {
+    return this.hoveredRange;
   }
 
   /** The ranges currently decorated for the step, per visible editor (tests read this). */
@@ -349,6 +410,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
       editor.setDecorations(this.stepDecoration, []);
       editor.setDecorations(this.hoverDecoration, []);
     }
+    this.hoveredRange = undefined;
   }
 
   private disposeView(): void {
@@ -361,6 +423,8 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
+
+const editorClosedNote = 'The editor of this text is closed; the trace stays here and follows the caret again when the text is shown.';
 
 function truncationNote(trace: TraceResult, source: TextSource): string {
   if (trace.truncatedTokens === 0 && source.droppedChars === 0) return '';
