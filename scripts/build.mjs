@@ -42,6 +42,7 @@ const webviews = fs.readdirSync(path.join(root, 'webview'), { withFileTypes: tru
 const targets = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist, external: ['vscode'], metafile: true },
   { ...node, entryPoints: { worker: 'src/worker/main.ts' }, outdir: dist },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist, banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
     platform: 'browser',
@@ -82,5 +83,6 @@ if (watch) {
     process.exit(1);
   }
   fs.writeFileSync(path.join(dist, 'extension.meta.json'), JSON.stringify(meta));
+  fs.chmodSync(path.join(dist, 'cli.js'), 0o755); // the `seqlens` bin
   console.log(`[build] ${targets.length} targets in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }

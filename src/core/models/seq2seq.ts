@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { BOS_ID, EOS_ID } from '../vocab';
+import { additiveAttention, additiveKeys, AttentionOutput, dotAttention, maskBias } from './attention';
 import { uniformInit, variable } from './cell';
 import { GruCell } from './gru';
 
@@ -33,13 +34,19 @@ export interface Seq2SeqConfig {
   embeddingSize: number;
   /** GRU units, encoder and decoder. */
   units: number;
+  /**
+   * Tie the output layer to the target embedding (Press & Wolf 2017): logits =
+   * (out · W_p) · Eᵀ + b. Halves the output layer's cost, which dominates
+   * training with a large target vocabulary, and helps on small corpora.
+   */
+  tieEmbeddings?: boolean;
 }
 
 export const SEQ2SEQ_PRESETS = {
   tiny: { attention: 'dot', embeddingSize: 16, units: 32 },
   /** The shape of the benchmark in the engine issue: GRU 128. */
   bench: { attention: 'dot', embeddingSize: 128, units: 128 },
-  translate: { attention: 'additive', embeddingSize: 128, units: 256 },
+  translate: { attention: 'dot', embeddingSize: 128, units: 256, tieEmbeddings: true },
 } satisfies Record<string, Omit<Seq2SeqConfig, 'sourceVocabSize' | 'targetVocabSize'>>;
 
 /** What one decoding returns, all read back to plain arrays. */
@@ -63,8 +70,6 @@ export interface PairBatch {
   batchSize: number;
 }
 
-const NEG_INF = -1e9;
-
 export class Seq2Seq {
   readonly encoder: GruCell;
   readonly decoder: GruCell;
@@ -87,9 +92,10 @@ export class Seq2Seq {
       'decoder/embedding': variable(rng.uniformArray(Vt * E, -0.1, 0.1), [Vt, E]),
       ...this.encoder.weights,
       ...this.decoder.weights,
-      'output/kernel': uniformInit(rng, [outIn, Vt], outIn),
       'output/bias': variable(new Float32Array(Vt), [Vt]),
     };
+    if (config.tieEmbeddings) w['output/projection'] = uniformInit(rng, [outIn, E], outIn);
+    else w['output/kernel'] = uniformInit(rng, [outIn, Vt], outIn);
     if (attention === 'additive') {
       w['attention/query_kernel'] = uniformInit(rng, [H, H], H);
       w['attention/key_kernel'] = uniformInit(rng, [H, H], H);
@@ -124,30 +130,15 @@ export class Seq2Seq {
 
   /** Precomputes what every decoder step reuses. */
   private memory(states: tf.Tensor3D, sourceMask: tf.Tensor2D) {
-    const [B, S, H] = states.shape;
-    // Additive keys W_k h_j, computed once for all steps.
-    const keys =
-      this.config.attention === 'additive'
-        ? (tf.reshape(tf.matMul(tf.reshape(states, [B * S, H]), this.weights['attention/key_kernel']), [B, S, H]) as tf.Tensor3D) // [B, S, H]
-        : undefined;
-    const maskBias = tf.mul(tf.sub(1, sourceMask), NEG_INF) as tf.Tensor2D; // [B, S]: 0 or -1e9
-    return { states, keys, maskBias };
+    const keys = this.config.attention === 'additive' ? additiveKeys(states, this.weights['attention/key_kernel'] as tf.Tensor2D) : undefined; // [B, S, H]
+    return { states, keys, maskBias: maskBias(sourceMask) };
   }
 
   /** Attention of a query [B, H] over the memory: weights [B, S] and context [B, H]. */
-  private attend(query: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>): { alpha: tf.Tensor2D; context: tf.Tensor2D } {
-    const [B, S, H] = mem.states.shape;
-    let scores: tf.Tensor2D;
-    if (this.config.attention === 'additive') {
-      const q = tf.reshape(tf.matMul(query, this.weights['attention/query_kernel']), [B, 1, H]); // [B, 1, H]
-      const e = tf.tanh(tf.add(mem.keys!, q)); // [B, S, H]
-      scores = tf.reshape(tf.matMul(tf.reshape(e, [B * S, H]), tf.reshape(this.weights['attention/v'], [H, 1])), [B, S]) as tf.Tensor2D;
-    } else {
-      scores = tf.reshape(tf.matMul(mem.states, tf.reshape(query, [B, H, 1])), [B, S]) as tf.Tensor2D; // [B, S, H] x [B, H, 1]
-    }
-    const alpha = tf.softmax(tf.add(scores, mem.maskBias)) as tf.Tensor2D; // [B, S]
-    const context = tf.reshape(tf.matMul(tf.reshape(alpha, [B, 1, S]), mem.states), [B, H]) as tf.Tensor2D; // [B, 1, S] x [B, S, H]
-    return { alpha, context };
+  private attend(query: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>): AttentionOutput {
+    return this.config.attention === 'additive'
+      ? additiveAttention(query, mem.states, mem.keys!, this.weights['attention/query_kernel'] as tf.Tensor2D, this.weights['attention/v'] as tf.Tensor1D, mem.maskBias)
+      : dotAttention(query, mem.states, mem.maskBias);
   }
 
   /**
@@ -177,8 +168,22 @@ export class Seq2Seq {
         out = tf.tanh(tf.matMul(tf.concat([context, next], 1), this.weights['attention/combine_kernel'])) as tf.Tensor2D; // [B, H]
         break;
     }
-    const logits = tf.add(tf.matMul(out, this.weights['output/kernel']), this.weights['output/bias']) as tf.Tensor2D; // [B, Vt]
-    return { logits, state: next, alpha, context };
+    return { out, state: next, alpha, context };
+  }
+
+  /** The output layer: features [N, outIn] → logits [N, Vt]. */
+  private project(out: tf.Tensor2D): tf.Tensor2D {
+    const w = this.weights;
+    const logits = this.config.tieEmbeddings
+      ? tf.matMul(tf.matMul(out, w['output/projection']), w['decoder/embedding'], false, true) // [N, E] x [Vt, E]ᵀ
+      : tf.matMul(out, w['output/kernel']);
+    return tf.add(logits, w['output/bias']) as tf.Tensor2D;
+  }
+
+  /** One decoder step with its logits (inference, and training with scheduled sampling). */
+  private decodeStepLogits(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D) {
+    const step = this.decodeStep(prevIds, state, mem, fixedContext);
+    return { ...step, logits: this.project(step.out) };
   }
 
   /**
@@ -196,10 +201,10 @@ export class Seq2Seq {
     const gold = tf.unstack(tf.transpose(target)) as tf.Tensor1D[]; // T × [B]
     let state = final;
     let prev = gold[0];
-    const logits: tf.Tensor2D[] = [];
+    const outs: tf.Tensor2D[] = [];
     for (let t = 0; t < T - 1; t++) {
       const step = this.decodeStep(prev, state, mem, final);
-      logits.push(step.logits);
+      outs.push(step.out);
       state = step.state;
       if (t + 1 < T - 1) {
         if (teacherForcing >= 1) prev = gold[t + 1];
@@ -207,12 +212,13 @@ export class Seq2Seq {
           // Per sequence: the reference word with probability `teacherForcing`, else the model's own guess.
           const useGold = tf.tensor1d(Array.from({ length: B }, () => (rng.next() < teacherForcing ? 1 : 0)), 'bool');
           // The model's guesses enter as new data, cut from the tape: no gradient flows through a choice of word.
-          const guess = tf.tensor1d(tf.argMax(step.logits, 1).dataSync() as Int32Array, 'int32');
+          const guess = tf.tensor1d(tf.argMax(this.project(step.out), 1).dataSync() as Int32Array, 'int32');
           prev = tf.where(useGold, gold[t + 1], guess) as tf.Tensor1D;
         }
       }
     }
-    return tf.concat(logits, 0) as tf.Tensor2D; // [(T-1)*B, Vt]
+    // The output layer once for every step: one large product (and one for its gradient) instead of T small ones.
+    return this.project(tf.concat(outs, 0) as tf.Tensor2D); // [(T-1)*B, Vt]
   }
 
   /**
@@ -236,7 +242,7 @@ export class Seq2Seq {
       const alphas: tf.Tensor[] = [];
       const contexts: tf.Tensor[] = [];
       for (let t = 0; t < steps; t++) {
-        const step = this.decodeStep(prev, state, mem, final);
+        const step = this.decodeStepLogits(prev, state, mem, final);
         const logp = tf.logSoftmax(step.logits); // [1, Vt]
         const chosen = tf.cast(tf.argMax(step.logits, 1), 'int32') as tf.Tensor1D; // [1]
         const picked = forced ? tf.tensor1d([t < forced.length ? forced[t] : EOS_ID], 'int32') : chosen;
@@ -310,7 +316,7 @@ export class Seq2Seq {
           const states = tf.tile(enc.states, [k, 1, 1]) as tf.Tensor3D; // [k, S, H]
           const mem = this.memory(states, tf.ones([k, S]) as tf.Tensor2D);
           const fixed = tf.tile(enc.final, [k, 1]) as tf.Tensor2D;
-          const step = this.decodeStep(tf.tensor1d(prevIds, 'int32'), state, mem, fixed);
+          const step = this.decodeStepLogits(tf.tensor1d(prevIds, 'int32'), state, mem, fixed);
           return [tf.logSoftmax(step.logits), step.state, step.alpha ?? tf.zeros([k, 0]), step.context];
         });
         const [logp, alpha, ctx] = await Promise.all([logpT.data(), alphaT.data(), ctxT.data()]);

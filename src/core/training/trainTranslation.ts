@@ -16,6 +16,7 @@ import { train, TrainerResult, TrainProgress } from './trainer';
 
 export interface TranslationOptions {
   attention: AttentionKind;
+  tieEmbeddings: boolean;
   embeddingSize: number;
   units: number;
   epochs: number;
@@ -41,7 +42,8 @@ export interface TranslationOptions {
 }
 
 export const TRANSLATION_DEFAULTS: TranslationOptions = {
-  attention: 'additive',
+  attention: 'dot',
+  tieEmbeddings: true,
   embeddingSize: 128,
   units: 256,
   epochs: 10,
@@ -96,7 +98,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
   if (split.train.length === 0) throw new Error('translation: no training pairs left after the held-out split');
   const sourceVocab = Vocab.build(split.train.map((p) => pairTokens(p.source)), { minCount: o.minCount });
   const targetVocab = Vocab.build(split.train.map((p) => pairTokens(p.target)), { minCount: o.minCount });
-  const config: Seq2SeqConfig = { attention: o.attention, sourceVocabSize: sourceVocab.size, targetVocabSize: targetVocab.size, embeddingSize: o.embeddingSize, units: o.units };
+  const config: Seq2SeqConfig = { attention: o.attention, sourceVocabSize: sourceVocab.size, targetVocabSize: targetVocab.size, embeddingSize: o.embeddingSize, units: o.units, tieEmbeddings: o.tieEmbeddings };
   const model = new Seq2Seq(config, o.seed);
   const trainData = encodePairs(split.train, sourceVocab, targetVocab, o.maxLength);
   const validData = encodePairs(split.validation, sourceVocab, targetVocab, o.maxLength);

@@ -1,0 +1,285 @@
+/**
+ * `seqlens`: the engine in a terminal, for scripting, benchmarks and tests
+ * (contract in DESIGN.md). Every verb takes --json and then prints one JSON
+ * document on stdout; progress goes to stderr. Errors: exit status 2 and one
+ * line `seqlens: <what>: <why>` on stderr, never a stack trace.
+ */
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadCheckpoint, saveCheckpoint } from '../core/checkpoint';
+import { DataError, parsePairs } from '../core/data/pairs';
+import { isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel } from '../core/defaultModels';
+import { LanguageModel, LM_PRESETS } from '../core/models/languageModel';
+import { AttentionKind, Seq2Seq, Seq2SeqConfig } from '../core/models/seq2seq';
+import { setupBackend } from '../core/tfjs/backend';
+import { tokenize } from '../core/tokenizer';
+import { BadInputError, traceLanguageModel } from '../core/trace';
+import { trainLanguageModel } from '../core/training/trainLanguageModel';
+import { trainTranslation, translate, TRANSLATION_DEFAULTS } from '../core/training/trainTranslation';
+import { Vocab } from '../core/vocab';
+import { STATE_NAMES } from '../protocol/trace';
+
+/** An error whose message is for the user: printed as one line, exit status 2. */
+class UsageError extends Error {}
+
+const ROOT = path.resolve(__dirname, '..');
+
+interface Args {
+  verb: string;
+  flags: Map<string, string | true>;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [verb = 'help', ...rest] = argv;
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (!a.startsWith('-')) throw new UsageError(`${verb}: unexpected argument "${a}"`);
+    const name = a.replace(/^--?/, '');
+    const next = rest[i + 1];
+    if (next !== undefined && !next.startsWith('--') && !(next.startsWith('-') && Number.isNaN(Number(next)))) {
+      flags.set(name, next);
+      i++;
+    } else flags.set(name, true);
+  }
+  return { verb, flags };
+}
+
+function str(a: Args, name: string, required: true): string;
+function str(a: Args, name: string, required?: false): string | undefined;
+function str(a: Args, name: string, required = false): string | undefined {
+  const v = a.flags.get(name);
+  if (v === undefined) {
+    if (required) throw new UsageError(`${a.verb}: --${name} is required`);
+    return undefined;
+  }
+  if (v === true) throw new UsageError(`${a.verb}: --${name} needs a value`);
+  return v;
+}
+
+function num(a: Args, name: string, fallback: number, check: (n: number) => boolean = Number.isFinite): number {
+  const v = str(a, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!check(n)) throw new UsageError(`${a.verb}: --${name} must be a valid number (got "${v}")`);
+  return n;
+}
+
+const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
+
+function readText(a: Args, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(`${a.verb}: ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`);
+  }
+}
+
+function out(a: Args, json: unknown, human: string): void {
+  if (a.flags.has('json')) process.stdout.write(JSON.stringify(json) + '\n');
+  else process.stdout.write(human + (human.endsWith('\n') ? '' : '\n'));
+}
+
+const progress = (line: string) => process.stderr.write(line + '\n');
+
+// ---- trace ------------------------------------------------------------------------------
+function loadTraceModel(a: Args, spec: string): LoadedLanguageModel {
+  if (isDefaultModelId(spec) && !fs.existsSync(spec)) return loadDefaultModel(path.join(ROOT, 'media', 'models'), spec);
+  const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
+  if (!fs.existsSync(dir)) throw new UsageError(`${a.verb}: ${spec}: no such checkpoint folder (or a default model: lstm, gru, rnn-tanh, rnn-sigmoid)`);
+  const meta = loadCheckpoint(dir).meta;
+  if (meta.kind !== 'language-model') throw new UsageError(`${a.verb}: ${spec}: a "${meta.kind}" checkpoint has no recurrent layers to trace here`);
+  return loadLanguageModel(dir, path.basename(dir), String(meta.label ?? meta.kind));
+}
+
+async function traceVerb(a: Args): Promise<void> {
+  const text = str(a, 'text', true);
+  const m = loadTraceModel(a, str(a, 'model') ?? 'lstm');
+  const t = await traceLanguageModel(m.model, m.vocab, text, { modelId: m.id, modelLabel: m.label, maxTokens: num(a, 'max-tokens', 2000, isPositiveInt) });
+  const layers = t.layers.map((layer) => {
+    const H = layer.units;
+    const keys = STATE_NAMES[layer.kind].map((s) => s.key).filter((k) => layer.states[k]);
+    const gateKeys = keys.filter((k) => k !== 'h' && k !== 'c');
+    const row = (k: string, step: number) => Array.from(layer.states[k].data.subarray(step * H, (step + 1) * H));
+    return {
+      name: layer.name,
+      kind: layer.kind,
+      steps: t.tokens.map((_, s) => ({
+        h: row('h', s),
+        ...(layer.states.c ? { c: row('c', s) } : {}),
+        ...(gateKeys.length ? { gates: Object.fromEntries(gateKeys.map((k) => [k, row(k, s)])) } : {}),
+      })),
+    };
+  });
+  const json = { tokens: t.tokens.map((x) => x.text), ids: t.tokens.map((x) => x.id), layers, ...(t.truncatedTokens ? { truncatedTokens: t.truncatedTokens } : {}) };
+  const human = t.tokens
+    .map((tok, s) => {
+      const h = layers[0].steps[s].h;
+      const norm = Math.sqrt(h.reduce((acc, v) => acc + v * v, 0));
+      return `${String(s + 1).padStart(3)}  ${(tok.unknown ? `${tok.text} (<unk>)` : tok.text).padEnd(18)} |h| ${norm.toFixed(3)}  next: ${t.predictions[s].slice(0, 3).map((p) => `${p.word} ${(p.p * 100).toFixed(0)}%`).join(', ')}`;
+    })
+    .join('\n');
+  out(a, json, `${t.modelLabel}, ${layers[0].kind} ${t.layers[0].units} units\n${human}`);
+  m.model.dispose();
+}
+
+// ---- train ------------------------------------------------------------------------------
+async function trainVerb(a: Args): Promise<void> {
+  const task = str(a, 'task', true);
+  const data = str(a, 'data', true);
+  const outDir = str(a, 'out', true);
+  const seed = num(a, 'seed', 1, Number.isInteger);
+  const epochsFlag = a.flags.has('epochs') ? num(a, 'epochs', 1, isPositiveInt) : undefined;
+  const t0 = Date.now();
+  if (task === 'translate') {
+    const modelFlag = str(a, 'model') ?? 'attention';
+    if (modelFlag !== 'seq2seq' && modelFlag !== 'attention') throw new UsageError(`train: --task translate takes --model seq2seq or attention (got "${modelFlag}")`);
+    const attention: AttentionKind = modelFlag === 'seq2seq' ? 'none' : ((str(a, 'attention') ?? 'dot') as AttentionKind);
+    if (!['none', 'additive', 'dot'].includes(attention)) throw new UsageError(`train: --attention must be additive or dot (got "${attention}")`);
+    const text = readText(a, data);
+    let pairs;
+    try {
+      pairs = parsePairs(text, data);
+    } catch (e) {
+      if (e instanceof DataError) throw new UsageError(`train: ${e.message}`);
+      throw e;
+    }
+    const limit = num(a, 'limit', pairs.length, isPositiveInt);
+    const res = await trainTranslation(pairs.slice(0, limit), {
+      attention,
+      seed,
+      epochs: epochsFlag ?? TRANSLATION_DEFAULTS.epochs,
+      teacherForcing: num(a, 'teacher-forcing', 1, (n) => n >= 0 && n <= 1),
+      teacherForcingDecay: num(a, 'teacher-forcing-decay', 1, (n) => n > 0 && n <= 1),
+      units: num(a, 'units', TRANSLATION_DEFAULTS.units, isPositiveInt),
+      embeddingSize: num(a, 'embedding', TRANSLATION_DEFAULTS.embeddingSize, isPositiveInt),
+      batchSize: num(a, 'batch', TRANSLATION_DEFAULTS.batchSize, isPositiveInt),
+      learningRate: num(a, 'lr', TRANSLATION_DEFAULTS.learningRate, (n) => n > 0),
+      timeLimitSeconds: a.flags.has('time-limit') ? num(a, 'time-limit', 0, (n) => n > 0) : undefined,
+      patience: num(a, 'patience', TRANSLATION_DEFAULTS.patience ?? 2, isPositiveInt),
+      minCount: num(a, 'min-count', TRANSLATION_DEFAULTS.minCount, isPositiveInt),
+      tieEmbeddings: !a.flags.has('untied'),
+      onProgress: (p) =>
+        progress(
+          p.validation
+            ? `epoch ${p.epoch + 1}: validation loss ${p.validation.loss.toFixed(3)}, BLEU ${p.validation.bleu.toFixed(2)}`
+            : `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s teacher forcing ${p.teacherForcing.toFixed(2)} ETA ${Math.round(p.etaSeconds)} s`,
+        ),
+    });
+    const config: Seq2SeqConfig = res.model.config;
+    const metrics = { testBleu: res.metrics.testBleu, validationLoss: res.metrics.validationLoss, validationBleu: res.metrics.validationBleu, steps: res.training.steps, seconds: (Date.now() - t0) / 1000, trainPairs: res.metrics.trainPairs, testPairs: res.metrics.testPairs, stoppedBy: res.training.stoppedBy };
+    await saveCheckpoint(
+      outDir,
+      {
+        kind: 'seq2seq',
+        config,
+        vocab: undefined,
+        sourceVocab: res.sourceVocab.toJSON(),
+        targetVocab: res.targetVocab.toJSON(),
+        training: { data: path.basename(data), epochs: res.training.epochsRun, seed, metrics: metrics as unknown as Record<string, number> },
+      },
+      res.model.weights,
+    );
+    out(a, { out: outDir, epochs: res.training.epochsRun, metrics }, `saved ${outDir}: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs (${res.training.stoppedBy}, ${metrics.seconds.toFixed(0)} s)`);
+    res.model.dispose();
+    return;
+  }
+  if (task === 'lm') {
+    const kind = str(a, 'model') ?? 'lstm';
+    const presetId = kind === 'rnn' ? 'default-rnn-tanh' : `default-${kind}`;
+    if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new UsageError(`train: --task lm takes --model rnn, lstm or gru (got "${kind}")`);
+    const sentences = readText(a, data)
+      .split(/\r?\n/)
+      .map((l) => tokenize(l).tokens.map((t) => t.text))
+      .filter((s) => s.length > 0);
+    if (sentences.length === 0) throw new UsageError(`train: ${data}: no text to train on`);
+    const vocab = Vocab.build(sentences, { minCount: num(a, 'min-count', 1, isPositiveInt) });
+    const preset = LM_PRESETS[presetId as keyof typeof LM_PRESETS];
+    const config = { ...preset, units: num(a, 'units', preset.units, isPositiveInt), vocabSize: vocab.size };
+    const model = new LanguageModel(config, seed);
+    const epochs = epochsFlag ?? 4;
+    const r = await trainLanguageModel(model, sentences, vocab, {
+      epochs,
+      batchSize: 64,
+      learningRate: 0.01,
+      clipNorm: 5,
+      seed,
+      maxLength: 40,
+      onProgress: (p) => progress(`epoch ${p.epoch + 1} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s`),
+    });
+    const metrics = { loss: r.finalLoss, perplexity: Math.exp(r.finalLoss), steps: r.steps, seconds: r.seconds };
+    await saveCheckpoint(outDir, { kind: 'language-model', label: kind.toUpperCase(), config, vocab: vocab.toJSON(), training: { data: path.basename(data), epochs, seed, metrics } }, model.weights);
+    out(a, { out: outDir, epochs, metrics }, `saved ${outDir}: loss ${r.finalLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(2)}`);
+    model.dispose();
+    return;
+  }
+  if (['tag', 'classify', 'word2vec'].includes(task)) throw new UsageError(`train: --task ${task} is not available yet in this version (translate and lm are)`);
+  throw new UsageError(`train: unknown --task "${task}" (translate, lm, tag, classify, word2vec)`);
+}
+
+// ---- translate ----------------------------------------------------------------------------
+async function translateVerb(a: Args): Promise<void> {
+  const dir = str(a, 'model', true);
+  const text = str(a, 'text', true);
+  const beam = num(a, 'beam', 1, isPositiveInt);
+  if (!fs.existsSync(dir)) throw new UsageError(`translate: ${dir}: no such checkpoint folder`);
+  const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
+  if (meta.kind !== 'seq2seq') throw new UsageError(`translate: ${dir}: a "${meta.kind}" checkpoint is not a translation model`);
+  const model = new Seq2Seq(meta.config);
+  model.setWeights(weights);
+  tf.dispose(Object.values(weights));
+  const sourceVocab = new Vocab(meta.sourceVocab as string[]);
+  const targetVocab = new Vocab(meta.targetVocab as string[]);
+  const r = await translate(model, sourceVocab, targetVocab, text, beam);
+  if (r.source.length === 0) throw new UsageError('translate: --text has no words');
+  const outText = r.output.join(' ');
+  out(a, { source: r.source, output: r.output, text: outText, attention: r.attention }, outText);
+  model.dispose();
+}
+
+const HELP = `seqlens: sequence models in a terminal
+
+  seqlens train --task translate|lm --model attention|seq2seq|lstm|gru|rnn --data FILE --out DIR
+                [--epochs N] [--seed N] [--teacher-forcing R] [--teacher-forcing-decay D]
+                [--attention dot|additive] [--units N] [--embedding N] [--batch N] [--lr X]
+                [--min-count N] [--untied] [--patience EPOCHS]
+                [--time-limit SECONDS] [--limit PAIRS]
+  seqlens translate --model DIR --text "..." [--beam K]
+  seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
+
+Every verb takes --json and then prints one JSON document on stdout.`;
+
+async function main(argv: string[]): Promise<void> {
+  const a = parseArgs(argv);
+  if (a.verb === 'help' || a.verb === '--help' || a.verb === '-h') {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  const verbs: Record<string, (a: Args) => Promise<void>> = { trace: traceVerb, train: trainVerb, translate: translateVerb };
+  const run = verbs[a.verb];
+  if (!run) {
+    if (['neighbors', 'analogy', 'bench'].includes(a.verb)) throw new UsageError(`${a.verb}: not available yet in this version`);
+    throw new UsageError(`unknown command "${a.verb}" (try seqlens help)`);
+  }
+  const status = await setupBackend(path.join(__dirname, 'wasm'));
+  if (status.warning) progress(`seqlens: warning: ${status.warning}`);
+  try {
+    await run(a);
+  } catch (e) {
+    // Refusals of bad input name the verb, like every other error line.
+    if (e instanceof BadInputError || e instanceof DataError) throw new UsageError(`${a.verb}: ${e.message}`);
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (e: unknown) => {
+    const message = e instanceof UsageError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    process.stderr.write(`seqlens: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+    if (process.env.SEQLENS_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exit(2);
+  },
+);

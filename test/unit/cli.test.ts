@@ -1,0 +1,102 @@
+/**
+ * The `seqlens` command (dist/cli.js, built by npm run build) as a script would
+ * use it: --json documents on stdout, and errors as exit status 2 with one line
+ * `seqlens: <what>: <why>` on stderr, never a stack trace.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as os from 'os';
+import * as path from 'path';
+import { generateCorpus, detokenize } from '../../src/core/data/grammar';
+import { ROOT } from './helpers';
+
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-cli-'));
+
+function seqlens(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertCleanError(r: ReturnType<typeof seqlens>, pattern: RegExp): void {
+  assert.equal(r.status, 2, `exit status (stderr: ${r.stderr})`);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line on stderr, got: ${r.stderr}`);
+  assert.match(lines[0], /^seqlens: /);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+}
+
+test('trace --json follows the contract: tokens, ids, layers with h, c and gates per step', () => {
+  const r = seqlens('trace', '--model', 'lstm', '--text', 'The keys are here, zebra.', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(doc.tokens, ['the', 'keys', 'are', 'here', ',', 'zebra', '.']);
+  assert.equal(doc.ids.length, 7);
+  assert.equal(doc.ids[5], 1, 'zebra is <unk>');
+  const layer = doc.layers[0];
+  assert.equal(layer.kind, 'lstm');
+  assert.equal(layer.steps.length, 7);
+  assert.deepEqual(Object.keys(layer.steps[0]).sort(), ['c', 'gates', 'h']);
+  assert.deepEqual(Object.keys(layer.steps[0].gates).sort(), ['f', 'g', 'i', 'o']);
+  assert.equal(layer.steps[0].h.length, 32);
+  const gru = JSON.parse(seqlens('trace', '--model', 'gru', '--text', 'the dog', '--json').stdout).layers[0];
+  assert.deepEqual(Object.keys(gru.steps[0].gates).sort(), ['n', 'r', 'z']);
+});
+
+test('errors: exit 2 and one line', () => {
+  assertCleanError(seqlens('frobnicate'), /unknown command "frobnicate"/);
+  assertCleanError(seqlens('trace', '--text', '   '), /^seqlens: trace: The text has no words/);
+  assertCleanError(seqlens('trace'), /^seqlens: trace: --text is required$/);
+  assertCleanError(seqlens('trace', '--model', '/no/such/dir', '--text', 'a'), /no such checkpoint folder/);
+  assertCleanError(seqlens('train', '--task', 'translate', '--data', '/no/such.tsv', '--out', path.join(tmp, 'x')), /\/no\/such\.tsv: no such file/);
+  const bad = path.join(tmp, 'bad.tsv');
+  fs.writeFileSync(bad, 'Go.\tVa !\nno tab on this line\n');
+  assertCleanError(seqlens('train', '--task', 'translate', '--data', bad, '--out', path.join(tmp, 'y')), /bad\.tsv:2: expected source<TAB>target/);
+  assertCleanError(seqlens('translate', '--model', path.join(tmp, 'nothing'), '--text', 'hi'), /no such checkpoint folder/);
+  assertCleanError(seqlens('train', '--task', 'lm', '--data', bad, '--out', path.join(tmp, 'z'), '--epochs', 'many'), /--epochs must be a valid number/);
+});
+
+test('train --task lm writes a checkpoint that trace reads', () => {
+  const data = path.join(tmp, 'lm.txt');
+  fs.writeFileSync(data, generateCorpus(300, 3).map(detokenize).join('\n'));
+  const out = path.join(tmp, 'lm');
+  const r = seqlens('train', '--task', 'lm', '--model', 'gru', '--data', data, '--out', out, '--epochs', '1', '--units', '8', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.out, out);
+  assert.ok(doc.metrics.loss > 0);
+  assert.deepEqual(fs.readdirSync(out).sort(), ['model.json', 'seqlens.json', 'weights.bin']);
+  const t = JSON.parse(seqlens('trace', '--model', out, '--text', 'the dog sleeps', '--json').stdout);
+  assert.equal(t.layers[0].kind, 'gru');
+  assert.equal(t.layers[0].steps[0].h.length, 8);
+});
+
+test('train --task translate, then translate --json with the attention matrix (greedy and beam)', () => {
+  const data = path.join(tmp, 'pairs.tsv');
+  const words = ['red', 'green', 'blue', 'cat', 'dog', 'big', 'small'];
+  const fr: Record<string, string> = { red: 'rouge', green: 'vert', blue: 'bleu', cat: 'chat', dog: 'chien', big: 'grand', small: 'petit' };
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const s = [words[i % 7], words[(i * 3) % 7], words[(i * 5 + 1) % 7]];
+    lines.push(`${s.join(' ')}\t${s.map((w) => fr[w]).join(' ')}`);
+  }
+  fs.writeFileSync(data, lines.join('\n'));
+  const out = path.join(tmp, 'mt');
+  const r = seqlens('train', '--task', 'translate', '--model', 'attention', '--data', data, '--out', out, '--epochs', '2', '--units', '16', '--embedding', '8', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.ok(Number.isFinite(doc.metrics.testBleu));
+  for (const beam of ['1', '3']) {
+    const t = JSON.parse(seqlens('translate', '--model', out, '--text', 'red cat', '--beam', beam, '--json').stdout);
+    assert.deepEqual(t.source, ['red', 'cat']);
+    assert.equal(t.text, t.output.join(' '));
+    assert.equal(t.attention.length, t.output.length);
+    for (const row of t.attention) {
+      assert.equal(row.length, 2);
+      assert.ok(Math.abs(row[0] + row[1] - 1) < 1e-4);
+    }
+  }
+});
