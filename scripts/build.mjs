@@ -26,6 +26,21 @@ const common = {
 };
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
+// Compiles the project's own WebAssembly (the .wat sources, SIMD) with wabt into dist/wasm/.
+async function compileWat() {
+  const { default: wabtInit } = await import('wabt');
+  const wabt = await wabtInit();
+  const dst = path.join(dist, 'wasm');
+  fs.mkdirSync(dst, { recursive: true });
+  for (const rel of ['src/core/word2vec/sgns.wat']) {
+    const source = fs.readFileSync(path.join(root, rel), 'utf8');
+    const mod = wabt.parseWat(rel, source, { simd: true });
+    mod.validate();
+    fs.writeFileSync(path.join(dst, path.basename(rel, '.wat') + '.wasm'), Buffer.from(mod.toBinary({}).buffer));
+    mod.destroy();
+  }
+}
+
 /** Copies the wasm binaries next to the worker: dist/wasm/. */
 function copyWasm() {
   const src = path.join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
@@ -67,6 +82,7 @@ const t0 = Date.now();
 if (production) fs.rmSync(dist, { recursive: true, force: true }); // no stale source maps in a package
 fs.mkdirSync(dist, { recursive: true });
 copyWasm();
+await compileWat();
 if (watch) {
   for (const t of targets) {
     const ctx = await esbuild.context(t);
