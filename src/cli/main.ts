@@ -18,6 +18,8 @@ import { BadInputError, traceLanguageModel } from '../core/trace';
 import { trainLanguageModel } from '../core/training/trainLanguageModel';
 import { trainTranslation, translate, TRANSLATION_DEFAULTS } from '../core/training/trainTranslation';
 import { Vocab } from '../core/vocab';
+import { trainSkipGram } from '../core/word2vec/skipgram';
+import { WordVectors } from '../core/word2vec/vectors';
 import { STATE_NAMES } from '../protocol/trace';
 
 /** An error whose message is for the user: printed as one line, exit status 2. */
@@ -215,7 +217,41 @@ async function trainVerb(a: Args): Promise<void> {
     model.dispose();
     return;
   }
-  if (['tag', 'classify', 'word2vec'].includes(task)) throw new UsageError(`train: --task ${task} is not available yet in this version (translate and lm are)`);
+  if (task === 'word2vec') {
+    const kind = str(a, 'model') ?? 'skipgram';
+    if (kind !== 'skipgram') throw new UsageError(`train: --task word2vec takes --model skipgram (got "${kind}")`);
+    const sentences = readText(a, data)
+      .split(/\r?\n/)
+      .map((l) => tokenize(l).tokens.map((t) => t.text).filter((w) => /[\p{L}\p{N}]/u.test(w)))
+      .filter((s) => s.length > 0);
+    if (sentences.length === 0) throw new UsageError(`train: ${data}: no words to train on`);
+    const r = await trainSkipGram(
+      sentences,
+      {
+        dim: num(a, 'dim', 100, isPositiveInt),
+        window: num(a, 'window', 5, isPositiveInt),
+        negative: num(a, 'negative', 5, (n) => Number.isInteger(n) && n >= 0),
+        epochs: epochsFlag ?? 5,
+        minCount: num(a, 'min-count', 5, isPositiveInt),
+        sample: num(a, 'sample', 1e-3, (n) => n >= 0),
+        seed,
+      },
+      {
+        kernel: fs.readFileSync(path.join(__dirname, 'wasm', 'sgns.wasm')),
+        onProgress: (p) => progress(`epoch ${p.epoch + 1} ${(p.fraction * 100).toFixed(1)}% ${Math.round(p.wordsPerSecond)} words/s alpha ${p.alpha.toFixed(5)} ETA ${Math.round(p.etaSeconds)} s`),
+      },
+    );
+    const v = r.vectors;
+    const metrics = { words: v.size, dim: v.dim, wordsPerSecond: r.wordsPerSecond, seconds: r.seconds };
+    await saveCheckpoint(
+      outDir,
+      { kind: 'word2vec', config: { dim: v.dim }, vocab: [...v.words], training: { data: path.basename(data), epochs: epochsFlag ?? 5, seed, metrics } },
+      { 'embedding/embeddings': tf.tensor2d(v.vectors, [v.size, v.dim]) },
+    );
+    out(a, { out: outDir, epochs: epochsFlag ?? 5, metrics }, `saved ${outDir}: ${v.size} words × ${v.dim}, ${Math.round(r.wordsPerSecond)} words/s`);
+    return;
+  }
+  if (['tag', 'classify'].includes(task)) throw new UsageError(`train: --task ${task} is not available yet in this version (translate and lm are)`);
   throw new UsageError(`train: unknown --task "${task}" (translate, lm, tag, classify, word2vec)`);
 }
 
@@ -239,6 +275,62 @@ async function translateVerb(a: Args): Promise<void> {
   model.dispose();
 }
 
+// ---- neighbors / analogy --------------------------------------------------------------------
+/** Word vectors from a SeqLens word2vec checkpoint folder, or a word2vec text file. */
+function loadVectors(a: Args, spec: string): WordVectors {
+  if (!fs.existsSync(spec)) throw new UsageError(`${a.verb}: ${spec}: no such file or folder`);
+  if (fs.statSync(spec).isDirectory()) {
+    const { meta, weights } = loadCheckpoint(spec);
+    const emb = weights['embedding/embeddings'];
+    if (!emb || !Array.isArray(meta.vocab)) throw new UsageError(`${a.verb}: ${spec}: a "${meta.kind}" checkpoint has no word vectors`);
+    const v = new WordVectors(meta.vocab, Float32Array.from(emb.dataSync()), emb.shape[1] as number);
+    tf.dispose(Object.values(weights));
+    return v;
+  }
+  return parseWord2VecText(readText(a, spec), spec);
+}
+
+/** word2vec text format: a header "count dim", then "word v1 … vdim" per line. */
+function parseWord2VecText(text: string, file: string): WordVectors {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = lines[0].trim().split(/\s+/).map(Number);
+  if (header.length !== 2 || !header.every((n) => Number.isInteger(n) && n > 0)) throw new UsageError(`${file}:1: expected a header "<count> <dimensions>"`);
+  const [count, dim] = header;
+  if (dim > 10_000) throw new UsageError(`${file}:1: ${dim} dimensions is more than this reader accepts (10,000)`);
+  const words: string[] = [];
+  const data = new Float32Array(Math.min(count, lines.length) * dim);
+  for (let i = 1; i < lines.length && words.length < count; i++) {
+    if (lines[i].trim() === '') continue;
+    const parts = lines[i].trim().split(/\s+/);
+    if (parts.length !== dim + 1) throw new UsageError(`${file}:${i + 1}: expected a word and ${dim} numbers, found ${parts.length - 1} numbers`);
+    for (let k = 0; k < dim; k++) {
+      const x = Number(parts[k + 1]);
+      if (!Number.isFinite(x)) throw new UsageError(`${file}:${i + 1}: "${parts[k + 1]}" is not a finite number`);
+      data[words.length * dim + k] = x;
+    }
+    words.push(parts[0]);
+  }
+  if (words.length !== count) throw new UsageError(`${file}: the header promises ${count} vectors, the file has ${words.length}`);
+  return new WordVectors(words, data, dim);
+}
+
+async function neighborsVerb(a: Args): Promise<void> {
+  const v = loadVectors(a, str(a, 'vectors', true));
+  const word = str(a, 'word', true);
+  const k = num(a, 'k', 10, isPositiveInt);
+  if (!v.has(word)) throw new UsageError(`neighbors: "${word}" is not in the vocabulary`);
+  const neighbors = v.neighbors(word, k);
+  out(a, { word, neighbors }, neighbors.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
+}
+
+async function analogyVerb(a: Args): Promise<void> {
+  const v = loadVectors(a, str(a, 'vectors', true));
+  const [wa, wb, wc] = ['a', 'b', 'c'].map((f) => str(a, f, true));
+  for (const w of [wa, wb, wc]) if (!v.has(w)) throw new UsageError(`analogy: "${w}" is not in the vocabulary`);
+  const neighbors = v.analogy(wa, wb, wc, num(a, 'k', 10, isPositiveInt));
+  out(a, { word: `${wb} - ${wa} + ${wc}`, neighbors }, neighbors.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
+}
+
 const HELP = `seqlens: sequence models in a terminal
 
   seqlens train --task translate|lm --model attention|seq2seq|lstm|gru|rnn --data FILE --out DIR
@@ -248,6 +340,10 @@ const HELP = `seqlens: sequence models in a terminal
                 [--time-limit SECONDS] [--limit PAIRS]
   seqlens translate --model DIR --text "..." [--beam K]
   seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
+  seqlens train --task word2vec --model skipgram --data FILE --out DIR [--dim N] [--window N]
+                [--negative N] [--min-count N] [--sample X] [--epochs N]
+  seqlens neighbors --vectors FILE|DIR --word W [-k 10]
+  seqlens analogy --vectors FILE|DIR --a A --b B --c C [-k 10]
 
 Every verb takes --json and then prints one JSON document on stdout.`;
 
@@ -257,10 +353,10 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP + '\n');
     return;
   }
-  const verbs: Record<string, (a: Args) => Promise<void>> = { trace: traceVerb, train: trainVerb, translate: translateVerb };
+  const verbs: Record<string, (a: Args) => Promise<void>> = { trace: traceVerb, train: trainVerb, translate: translateVerb, neighbors: neighborsVerb, analogy: analogyVerb };
   const run = verbs[a.verb];
   if (!run) {
-    if (['neighbors', 'analogy', 'bench'].includes(a.verb)) throw new UsageError(`${a.verb}: not available yet in this version`);
+    if (a.verb === 'bench') throw new UsageError('bench: run `npm run bench` in a checkout (the benchmarks are not part of the packaged command yet)');
     throw new UsageError(`unknown command "${a.verb}" (try seqlens help)`);
   }
   const status = await setupBackend(path.join(__dirname, 'wasm'));

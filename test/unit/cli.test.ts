@@ -100,3 +100,32 @@ test('train --task translate, then translate --json with the attention matrix (g
     }
   }
 });
+
+test('train --task word2vec, then neighbors and analogy --json (checkpoint folder and word2vec text)', () => {
+  const rngWords = (g: string, i: number) => `${g}${(i * 7 + 3) % 6}`;
+  const lines = Array.from({ length: 1500 }, (_, i) => Array.from({ length: 8 }, (_, j) => rngWords(i % 2 ? 'a' : 'b', i + j * 5)).join(' '));
+  const data = path.join(tmp, 'w2v.txt');
+  fs.writeFileSync(data, lines.join('\n'));
+  const out = path.join(tmp, 'w2v');
+  const r = seqlens('train', '--task', 'word2vec', '--model', 'skipgram', '--data', data, '--out', out, '--dim', '12', '--min-count', '1', '--epochs', '2', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).metrics.words, 12);
+  const n = JSON.parse(seqlens('neighbors', '--vectors', out, '--word', 'a1', '-k', '3', '--json').stdout);
+  assert.equal(n.word, 'a1');
+  assert.equal(n.neighbors.length, 3);
+  assert.ok(n.neighbors.every((x: { word: string }) => x.word !== 'a1'));
+  const an = JSON.parse(seqlens('analogy', '--vectors', out, '--a', 'a1', '--b', 'a2', '--c', 'b1', '-k', '2', '--json').stdout);
+  assert.equal(an.neighbors.length, 2);
+  assert.ok(an.neighbors.every((x: { word: string }) => !['a1', 'a2', 'b1'].includes(x.word)));
+  assertCleanError(seqlens('neighbors', '--vectors', out, '--word', 'zebra'), /^seqlens: neighbors: "zebra" is not in the vocabulary$/);
+  // word2vec text format, and its refusals with file:line.
+  const txt = path.join(tmp, 'v.txt');
+  fs.writeFileSync(txt, '3 2\nx 1 0\ny 0.9 0.1\nz 0 1\n');
+  assert.deepEqual(JSON.parse(seqlens('neighbors', '--vectors', txt, '--word', 'x', '-k', '1', '--json').stdout).neighbors[0].word, 'y');
+  fs.writeFileSync(txt, '3 2\nx 1 0\ny 0.9\nz 0 1\n');
+  assertCleanError(seqlens('neighbors', '--vectors', txt, '--word', 'x'), /v\.txt:3: expected a word and 2 numbers, found 1 numbers/);
+  fs.writeFileSync(txt, '2 2\nx 1 NaN\ny 1 1\n');
+  assertCleanError(seqlens('neighbors', '--vectors', txt, '--word', 'x'), /v\.txt:2: "NaN" is not a finite number/);
+  fs.writeFileSync(txt, '5 2\nx 1 0\n');
+  assertCleanError(seqlens('neighbors', '--vectors', txt, '--word', 'x'), /promises 5 vectors, the file has 1/);
+});
