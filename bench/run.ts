@@ -9,13 +9,16 @@
  *                a 50 × 256 LSTM trace): against the 16 ms frame budget
  *   activation   the extension bundle: no tfjs inside, its size
  *
- * Options: --json (one JSON document), --rounds N.
+ *   word2vec     SGNS words/s against gensim (1 worker), on ../shared/data/gutenberg
+ *
+ * Usage: npm run bench [-- NAME…] [--json] [--rounds N]
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { measureRepaint } from './repaint';
+import { benchWord2vec } from './word2vec';
 
 interface Result {
   name: string;
@@ -130,14 +133,29 @@ function activation(): Result[] {
   ];
 }
 
+const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
+  activation: async () => activation(),
+  'step-probe': stepProbe,
+  repaint: async () => {
+    try {
+      const repaint = await measureRepaint(ROOT, log);
+      return [{ name: 'repaint', unit: 'ms', value: repaint.median, reference: 'frame budget', referenceValue: 16, ratio: 16 / repaint.median, target: '≤ 16 ms (ratio ≥ 1)', note: `p95 ${repaint.p95.toFixed(2)} ms over ${repaint.count} steps` }];
+    } catch (e) {
+      return [{ name: 'repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
+    }
+  },
+  word2vec: async () => {
+    const r = await benchWord2vec(ROOT, log);
+    if (!r) return [{ name: 'word2vec', unit: 'words/s', value: NaN, reference: 'gensim, 1 worker', referenceValue: null, ratio: null, target: '≥ 1.0x', note: 'skipped: ../shared/data/gutenberg is absent' }];
+    return [{ name: 'word2vec', unit: 'words/s', value: r.ours, reference: 'gensim 4, 1 worker', referenceValue: r.gensim, ratio: r.gensim ? r.ours / r.gensim : null, target: '≥ 1.0x', note: r.note ?? `${r.corpusWords.toLocaleString('en')}-word corpus, SGNS dim 100, window 5, 5 negatives` }];
+  },
+};
+
 async function main(): Promise<void> {
-  const results: Result[] = [...activation(), ...(await stepProbe())];
-  try {
-    const repaint = await measureRepaint(ROOT, log);
-    results.push({ name: 'repaint', unit: 'ms', value: repaint.median, reference: 'frame budget', referenceValue: 16, ratio: 16 / repaint.median, target: '≤ 16 ms (ratio ≥ 1)', note: `p95 ${repaint.p95.toFixed(2)} ms over ${repaint.count} steps` });
-  } catch (e) {
-    results.push({ name: 'repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` });
-  }
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
+  for (const n of names) if (!BENCHMARKS[n]) throw new Error(`unknown benchmark "${n}" (${Object.keys(BENCHMARKS).join(', ')})`);
+  const results: Result[] = [];
+  for (const n of names.length ? names : Object.keys(BENCHMARKS)) results.push(...(await BENCHMARKS[n]()));
   if (json) {
     console.log(JSON.stringify({ results }, null, 2));
     return;
