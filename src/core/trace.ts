@@ -19,6 +19,8 @@ export interface TraceOptions {
   maxTokens: number;
   /** Next-word predictions kept per step. */
   topK?: number;
+  /** Compute the vanishing-gradient probe too (default true). */
+  gradients?: boolean;
 }
 
 export async function traceLanguageModel(model: LanguageModel, vocab: Vocab, text: string, options: TraceOptions): Promise<TraceResult> {
@@ -47,6 +49,7 @@ export async function traceLanguageModel(model: LanguageModel, vocab: Vocab, tex
     activation: cell.kind === 'rnn' ? (model.config.activation ?? 'tanh') : undefined,
     units: H,
     states,
+    gradientNorms: options.gradients === false ? undefined : await model.gradientNorms(ids),
   };
   // Keep only what the protocol promises for this kind.
   for (const key of Object.keys(states)) {

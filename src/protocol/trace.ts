@@ -34,6 +34,11 @@ export interface LayerTrace {
   activation?: 'tanh' | 'sigmoid';
   units: number;
   states: Record<string, Matrix>;
+  /**
+   * The vanishing-gradient probe: for each step t, ‖∂(Σ h_T)/∂h_t‖, how strongly the
+   * last state still depends on step t (length = steps).
+   */
+  gradientNorms?: Float32Array;
 }
 
 export interface TraceResult {

@@ -94,7 +94,9 @@ describe('SeqLens: Step Through Timesteps', function () {
     assert.deepStrictEqual(labels, trace.tokens.map((t) => t.text));
     assert.strictEqual(await panel<string>(`document.querySelector('${PANEL}').dataset.steps`), '11');
     assert.strictEqual(await panel<string>(`document.getElementById('slider').max`), '10');
-    assert.strictEqual(await panel<number>(`document.querySelectorAll('figure.map').length`), 6, 'h, c, i, f, g, o');
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('figure.map:not(.gradients)').length`), 6, 'h, c, i, f, g, o');
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('figure.gradients canvas').length`), 1, 'the vanishing-gradient bars');
+    assert.strictEqual(trace.layers[0].gradientNorms?.length, 11);
     // A value in the table equals the probe's number for that state, unit and step.
     const step = api.timesteps.currentStep;
     const c = trace.layers[0].states.c;
@@ -151,9 +153,9 @@ describe('SeqLens: Step Through Timesteps', function () {
     await harness.click('#model');
     await harness.click('vscode-option[value="gru"]');
     await waitFor('the GRU trace', () => api.timesteps.currentTrace?.modelId === 'gru');
-    await waitFor('four GRU heatmaps', () => panel<boolean>(`document.querySelectorAll('figure.map').length === 4 && document.querySelector('${PANEL}').dataset.model === 'gru'`));
+    await waitFor('four GRU heatmaps', () => panel<boolean>(`document.querySelectorAll('figure.map:not(.gradients)').length === 4 && document.querySelector('${PANEL}').dataset.model === 'gru'`));
     const states = await panel<string[]>(`[...document.querySelectorAll('figure.map')].map(f => f.dataset.state)`);
-    assert.deepStrictEqual(states, ['h', 'z', 'r', 'n']);
+    assert.deepStrictEqual(states, ['gradients', 'h', 'z', 'r', 'n']);
     assert.strictEqual(api.timesteps.currentStep, 6, 'the step is kept across the switch');
     assert.strictEqual(await panel<string>(`document.querySelector('${PANEL}').dataset.step`), '6');
     await waitFor('the choice saved in settings', () => vscode.workspace.getConfiguration('seqlens').get('timesteps.model') === 'gru');

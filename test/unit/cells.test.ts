@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import type { RecurrentCell } from '../../src/core/models/cell';
+import { gradientNorms, RecurrentCell } from '../../src/core/models/cell';
 import { GruCell } from '../../src/core/models/gru';
 import { LstmCell } from '../../src/core/models/lstm';
 import { RnnCell } from '../../src/core/models/rnn';
@@ -191,4 +191,46 @@ test('batched forward equals the probe for each sequence, and leaks no tensors',
 test('a wrongly shaped input is refused with the expected shape', () => {
   const cell = new LstmCell({ inputSize: 3, units: 2 }, new Rng(1));
   assert.throws(() => tf.tidy(() => cell.forward(tf.zeros([2, 1, 4]) as tf.Tensor3D)), /expected input \[time, batch, 3\]/);
+});
+
+test('gradient norms ‖∂Σh_T/∂h_t‖ = backpropagation written out in float64 (RNN tanh and sigmoid)', async () => {
+  for (const activation of ['tanh', 'sigmoid'] as const) {
+    const cell = new RnnCell({ inputSize: E, units: H, activation }, new Rng(12));
+    const w = await weightsOf(cell);
+    const act = activation === 'tanh' ? Math.tanh : sig;
+    const deriv = (y: number) => (activation === 'tanh' ? 1 - y * y : y * (1 - y)); // from the output y = act(pre)
+    const hs: number[][] = [];
+    let h = new Array(H).fill(0);
+    for (const x of xs) {
+      h = affine(x, w.kernel, h, w.recurrent_kernel, H, w.bias).map(act);
+      hs.push(h);
+    }
+    // g_{T-1} = 1; g_{k-1} = U (act'(pre_k) ⊙ g_k), with pre = h U so ∂pre_j/∂h_i = U[i, j].
+    const grads: number[][] = [];
+    let g = new Array(H).fill(1);
+    grads[T - 1] = g;
+    for (let k = T - 1; k > 0; k--) {
+      const local = hs[k].map((y, j) => deriv(y) * g[j]);
+      g = Array.from({ length: H }, (_, i) => local.reduce((s, l, j) => s + w.recurrent_kernel[i * H + j] * l, 0));
+      grads[k - 1] = g;
+    }
+    const expected = grads.map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)));
+    const x = tf.tensor3d(xs.map((r) => [r]));
+    const got = await gradientNorms(cell, x);
+    x.dispose();
+    assertClose(got, expected, 1e-4, `gradient norms ${activation}`);
+  }
+});
+
+test('gradient norms: the last step is √H for every cell, and nothing leaks', async () => {
+  for (const cell of [new LstmCell({ inputSize: E, units: H }, new Rng(1)), new GruCell({ inputSize: E, units: H }, new Rng(2))]) {
+    const x = tf.tensor3d(xs.map((r) => [r]));
+    const before = tf.memory().numTensors;
+    const g = await gradientNorms(cell, x);
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(g.length, T);
+    assert.ok(Math.abs(g[T - 1] - Math.sqrt(H)) < 1e-5);
+    assert.ok(g.every((v) => Number.isFinite(v) && v >= 0));
+    x.dispose();
+  }
 });

@@ -87,6 +87,11 @@ export class Heatmap {
     return { step, unit };
   }
 
+  /** Width of one step's column in CSS pixels. */
+  get columnWidth(): number {
+    return this.cellW;
+  }
+
   value(step: number, unit: number): number {
     return this.spec.data[step * this.spec.units + unit];
   }

@@ -10,6 +10,7 @@ import { STATE_NAMES, TraceResult } from '../../src/protocol/trace';
 import { Palette, readPalette } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
 import { Host } from '../shared/vscodeApi';
+import { GradientBars } from './gradientBars';
 import { Heatmap } from './heatmap';
 
 registerToolkit();
@@ -27,6 +28,7 @@ let trace: TraceResult | undefined;
 let traceId = 0;
 let step = 0;
 let maps: Heatmap[] = [];
+let gradientBars: GradientBars | undefined;
 let palette: Palette = readPalette();
 let playTimer: number | undefined;
 /** Per unit (table row), the text node of each state's value. */
@@ -132,7 +134,20 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
   maps = STATE_NAMES[layer.kind]
     .filter((s) => layer.states[s.key])
     .map((s) => new Heatmap({ label: s.label, data: layer.states[s.key].data, steps: T, units: layer.units, range: s.range }));
+  const layerGradients = layer.gradientNorms ? reviveFloats(layer.gradientNorms, T) : undefined;
+  gradientBars = layerGradients ? new GradientBars(layerGradients) : undefined;
+  const gradientFigure: HTMLElement[] = [];
+  if (gradientBars) {
+    const fig = el('figure', { class: 'map gradients', 'data-state': 'gradients' });
+    const caption = el('figcaption', { title: 'How strongly the last state depends on each step: the norm of the gradient of Σ h_T with respect to h_t. Bars falling away to the left are vanishing gradients.' }, '‖∂h_T/∂h_t‖ (log scale)');
+    caption.append(el('span', { class: 'legend' }, `10^${gradientBars.logMin.toFixed(1)} … 10^${gradientBars.logMax.toFixed(1)}`));
+    gradientBars.canvas.setAttribute('role', 'img');
+    gradientBars.canvas.setAttribute('aria-label', `Gradient norm at each of ${T} steps, log scale`);
+    fig.append(caption, gradientBars.canvas);
+    gradientFigure.push(fig);
+  }
   mapsBox.replaceChildren(
+    ...gradientFigure,
     ...maps.map((m, k) => {
       const key = STATE_NAMES[layer.kind][k].key;
       const fig = el('figure', { class: 'map', 'data-state': key });
@@ -196,6 +211,7 @@ function layoutMaps(): void {
   const each = Math.floor(width / columns) - 16;
   mapsBox.style.setProperty('--columns', String(columns));
   for (const m of maps) m.layout(each, palette);
+  gradientBars?.layout(maps[0]?.columnWidth ?? 8);
   paint();
 }
 
@@ -236,6 +252,7 @@ function paint(): void {
     current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
   for (const m of maps) m.paint(step, palette);
+  gradientBars?.paint(step, palette);
   updateValueRows(visibleRows);
   const title = document.getElementById('stepTitle');
   if (title) title.textContent = `Step ${step + 1}: “${tok.text}”${tok.unknown ? ' (read as <unk>)' : ''}`;
@@ -305,6 +322,15 @@ tokenStrip.addEventListener('focusin', (e) => {
 tokenStrip.addEventListener('focusout', () => hover(null));
 mapsBox.addEventListener('mousemove', (e) => {
   const canvas = e.target as HTMLElement;
+  if (gradientBars && canvas === gradientBars.canvas && trace) {
+    const t = gradientBars.stepAt(e.offsetX);
+    if (t === undefined) return;
+    tooltip.textContent = `step ${t + 1} “${trace.tokens[t].text}”: ‖∂h_T/∂h_t‖ = ${gradientBars.norms[t].toExponential(2)}`;
+    tooltip.hidden = false;
+    tooltip.style.left = `${Math.min(e.clientX + 12, window.innerWidth - 260)}px`;
+    tooltip.style.top = `${e.clientY + 14}px`;
+    return;
+  }
   const map = maps.find((m) => m.canvas === canvas);
   const cell = map?.cellAt(e.offsetX, e.offsetY);
   if (!map || !cell || !trace) {
@@ -318,6 +344,11 @@ mapsBox.addEventListener('mousemove', (e) => {
 });
 mapsBox.addEventListener('mouseleave', () => (tooltip.hidden = true));
 mapsBox.addEventListener('click', (e) => {
+  if (gradientBars && e.target === gradientBars.canvas) {
+    const t = gradientBars.stepAt(e.offsetX);
+    if (t !== undefined) setStep(t, true);
+    return;
+  }
   const map = maps.find((m) => m.canvas === e.target);
   const cell = map?.cellAt(e.offsetX, e.offsetY);
   if (cell) setStep(cell.step, true);
@@ -403,6 +434,11 @@ window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => 
       return;
   }
 });
+
+/** A Float32Array that may have crossed the webview boundary as a plain object or array. */
+function reviveFloats(v: unknown, length: number): Float32Array {
+  return reviveMatrix({ data: v, shape: [length] }).data;
+}
 
 function fmt(v: number): string {
   return v >= 10 ? v.toFixed(0) : v.toFixed(1);

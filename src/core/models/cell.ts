@@ -26,8 +26,11 @@ export interface RecurrentCell {
    * x: [time, batch, inputSize] → hidden states [time, batch, units]. With a
    * mask [time, batch] (1 for a real token, 0 for padding), a padded step keeps
    * the previous state, so the last step holds each sequence's final state.
+   * `perturb` (one [batch, units] tensor per step, normally zeros) is added to
+   * each step's state before the next step reads it: differentiating with
+   * respect to it gives ∂/∂h_t (see gradientNorms).
    */
-  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D;
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D;
   /** x: [time, 1, inputSize] → [time, stateKeys.length * units], states side by side per step. */
   probe(x: tf.Tensor3D): tf.Tensor2D;
 }
@@ -75,4 +78,26 @@ export function stepMasks(mask: tf.Tensor2D | undefined, T: number): tf.Tensor2D
 /** m ⊙ next + (1 − m) ⊙ prev: a padded step keeps the previous state. */
 export function keepWhereMasked(next: tf.Tensor2D, prev: tf.Tensor2D, m: tf.Tensor2D | undefined): tf.Tensor2D {
   return m ? (tf.add(prev, tf.mul(m, tf.sub(next, prev))) as tf.Tensor2D) : next;
+}
+
+/**
+ * The vanishing-gradient probe: for each step t, ‖∂(Σ_u h_T,u)/∂h_t‖, how much
+ * the last state still depends on the state at step t. x: [time, 1, inputSize].
+ * With sigmoid these norms shrink fast going back in time (σ' ≤ 1/4); tanh
+ * (tanh' ≤ 1, centred on zero) slower; the LSTM's additive cell carries them furthest.
+ */
+export async function gradientNorms(cell: RecurrentCell, x: tf.Tensor3D): Promise<Float32Array> {
+  const [T, B] = x.shape;
+  const H = cell.config.units;
+  const norms = tf.tidy(() => {
+    const deltas = Array.from({ length: T }, () => tf.zeros([B, H]) as tf.Tensor2D);
+    const f = (...ds: tf.Tensor[]) => tf.sum(tf.slice(cell.forward(x, undefined, ds as tf.Tensor2D[]), [T - 1, 0, 0], [1, B, H]));
+    const grads = tf.grads(f)(deltas); // T × [B, H]
+    return tf.stack(grads.map((g) => tf.norm(g))); // [T]
+  });
+  try {
+    return (await norms.data()) as Float32Array;
+  } finally {
+    norms.dispose();
+  }
 }

@@ -59,7 +59,7 @@ export class GruCell implements RecurrentCell {
     return { h: hNext, z, r, n };
   }
 
-  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D {
     assertInput(this, x);
     const inputs = projectInputs(x, this.w.kernel, this.w.bias);
     const masks = stepMasks(mask, inputs.length);
@@ -67,6 +67,7 @@ export class GruCell implements RecurrentCell {
     const hs: tf.Tensor2D[] = [];
     inputs.forEach((xt, t) => {
       h = keepWhereMasked(this.step(xt, h).h, h, masks?.[t]);
+      if (perturb) h = tf.add(h, perturb[t]) as tf.Tensor2D; // a zero the gradient probe differentiates against
       hs.push(h);
     });
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]

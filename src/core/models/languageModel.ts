@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentKind } from '../../protocol/trace';
 import { Rng } from '../random';
-import { RecurrentCell, variable } from './cell';
+import { gradientNorms, RecurrentCell, variable } from './cell';
 import { GruCell } from './gru';
 import { LstmCell } from './lstm';
 import { RnnCell } from './rnn';
@@ -133,6 +133,16 @@ export class LanguageModel {
       };
     } finally {
       tf.dispose([states, topVals, topIdx]);
+    }
+  }
+
+  /** ‖∂(Σ h_T)/∂h_t‖ for each step of a sequence (see gradientNorms in cell.ts). */
+  async gradientNorms(ids: readonly number[]): Promise<Float32Array> {
+    const x = tf.tidy(() => tf.reshape(tf.gather(this.embedding, tf.tensor1d(ids as number[], 'int32')), [ids.length, 1, this.config.embeddingSize]) as tf.Tensor3D);
+    try {
+      return await gradientNorms(this.cell, x);
+    } finally {
+      x.dispose();
     }
   }
 

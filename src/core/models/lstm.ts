@@ -67,7 +67,7 @@ export class LstmCell implements RecurrentCell {
     return { h: hNext, c: cNext, i, f, g, o };
   }
 
-  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D {
     assertInput(this, x);
     const inputs = projectInputs(x, this.w.kernel, this.w.bias);
     const masks = stepMasks(mask, inputs.length);
@@ -79,6 +79,7 @@ export class LstmCell implements RecurrentCell {
       const s = this.step(xt, h, c);
       h = keepWhereMasked(s.h, h, masks?.[t]);
       c = keepWhereMasked(s.c, c, masks?.[t]);
+      if (perturb) h = tf.add(h, perturb[t]) as tf.Tensor2D; // a zero the gradient probe differentiates against
       hs.push(h);
     });
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]

@@ -51,7 +51,7 @@ export class RnnCell implements RecurrentCell {
     return this.config.activation === 'tanh' ? tf.tanh(pre) : tf.sigmoid(pre);
   }
 
-  forward(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D {
     assertInput(this, x);
     const { kernel, bias } = this.w;
     const inputs = projectInputs(x, kernel, bias);
@@ -60,6 +60,7 @@ export class RnnCell implements RecurrentCell {
     const hs: tf.Tensor2D[] = [];
     inputs.forEach((xt, t) => {
       h = keepWhereMasked(this.step(xt, h), h, masks?.[t]);
+      if (perturb) h = tf.add(h, perturb[t]) as tf.Tensor2D; // a zero the gradient probe differentiates against
       hs.push(h);
     });
     return tf.stack(hs) as tf.Tensor3D; // [T, B, H]
