@@ -12,6 +12,7 @@ import { GruCell } from '../../src/core/models/gru';
 import { LstmCell } from '../../src/core/models/lstm';
 import { RnnCell } from '../../src/core/models/rnn';
 import { Rng } from '../../src/core/random';
+import { AttentionProbe, multiHeadAttention, positionalEncoding } from '../../src/core/models/transformer';
 import { assertClose, ROOT, useWasm } from './helpers';
 
 const ref = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'reference', 'torch_reference.json'), 'utf8'));
@@ -78,4 +79,26 @@ test('additive and dot attention = torch, with a padded source', async () => {
   assertClose(await alphaD.data(), a.dot.alpha, TOL, 'dot weights');
   assertClose(await ctxD.data(), a.dot.context, TOL, 'dot context');
   tf.dispose([alphaA, ctxA, alphaD, ctxD]);
+});
+
+test('sinusoidal positional encoding = the paper\'s formula in torch', () => {
+  const pe = ref.transformer.pe;
+  assertClose(positionalEncoding(pe.length, pe.d), pe.data, TOL, 'positional encoding');
+});
+
+test('multi-head attention = torch.nn.MultiheadAttention: output and per-head weights, with padding and a causal mask', async () => {
+  const m = ref.transformer.mha;
+  const w: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(m.weights as Record<string, number[]>)) w[`mha/${k}`] = k.endsWith('kernel') ? tf.tensor2d(v, [m.d, m.d]) : tf.tensor1d(v);
+  const query = tf.tensor3d(m.query, [m.batch, m.queries, m.d]);
+  const memory = tf.tensor3d(m.memory, [m.batch, m.keys, m.d]);
+  const padBias = tf.reshape(tf.mul(tf.tensor1d(m.padding), -1e9), [m.batch, 1, 1, m.keys]);
+  const probe: AttentionProbe[] = [];
+  const out = multiHeadAttention(w, 'mha', query, memory, m.heads, padBias, probe);
+  assertClose(await out.data(), m.output, TOL, 'mha output');
+  assertClose(await probe[0].weights.data(), m.attention, TOL, 'mha weights');
+  const causalBias = tf.reshape(tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([m.queries, m.queries]), -1, 0)), -1e9), [1, 1, m.queries, m.queries]);
+  const causalProbe: AttentionProbe[] = [];
+  multiHeadAttention(w, 'mha', query, query, m.heads, causalBias, causalProbe);
+  assertClose(await causalProbe[0].weights.data(), m.causal_attention, TOL, 'causal weights');
 });
