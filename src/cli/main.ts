@@ -11,12 +11,12 @@ import { loadCheckpoint, saveCheckpoint } from '../core/checkpoint';
 import { DataError, parsePairs } from '../core/data/pairs';
 import { isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel } from '../core/defaultModels';
 import { LanguageModel, LM_PRESETS } from '../core/models/languageModel';
-import { AttentionKind, Seq2Seq, Seq2SeqConfig } from '../core/models/seq2seq';
+import { AttentionKind, Seq2SeqConfig } from '../core/models/seq2seq';
 import { setupBackend } from '../core/tfjs/backend';
 import { tokenize } from '../core/tokenizer';
 import { BadInputError, traceLanguageModel } from '../core/trace';
 import { trainLanguageModel } from '../core/training/trainLanguageModel';
-import { trainTranslation, translate, TRANSLATION_DEFAULTS } from '../core/training/trainTranslation';
+import { trainTranslation, translate, translationModelFromCheckpoint, TRANSLATION_DEFAULTS } from '../core/training/trainTranslation';
 import { Vocab } from '../core/vocab';
 import { trainSkipGram } from '../core/word2vec/skipgram';
 import { WordVectors } from '../core/word2vec/vectors';
@@ -137,7 +137,10 @@ async function trainVerb(a: Args): Promise<void> {
   const t0 = Date.now();
   if (task === 'translate') {
     const modelFlag = str(a, 'model') ?? 'attention';
-    if (modelFlag !== 'seq2seq' && modelFlag !== 'attention') throw new UsageError(`train: --task translate takes --model seq2seq or attention (got "${modelFlag}")`);
+    if (!['seq2seq', 'attention', 'transformer'].includes(modelFlag)) throw new UsageError(`train: --task translate takes --model seq2seq, attention or transformer (got "${modelFlag}")`);
+    if (modelFlag === 'transformer' && a.flags.has('teacher-forcing') && num(a, 'teacher-forcing', 1) < 1) {
+      throw new UsageError('train: the Transformer reads the whole reference at once, so it trains with --teacher-forcing 1 only');
+    }
     const attention: AttentionKind = modelFlag === 'seq2seq' ? 'none' : ((str(a, 'attention') ?? 'dot') as AttentionKind);
     if (!['none', 'additive', 'dot'].includes(attention)) throw new UsageError(`train: --attention must be additive or dot (got "${attention}")`);
     const text = readText(a, data);
@@ -150,6 +153,7 @@ async function trainVerb(a: Args): Promise<void> {
     }
     const limit = num(a, 'limit', pairs.length, isPositiveInt);
     const res = await trainTranslation(pairs.slice(0, limit), {
+      architecture: modelFlag === 'transformer' ? 'transformer' : 'rnn',
       attention,
       seed,
       epochs: epochsFlag ?? TRANSLATION_DEFAULTS.epochs,
@@ -170,12 +174,12 @@ async function trainVerb(a: Args): Promise<void> {
             : `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s teacher forcing ${p.teacherForcing.toFixed(2)} ETA ${Math.round(p.etaSeconds)} s`,
         ),
     });
-    const config: Seq2SeqConfig = res.model.config;
+    const config = res.model.config;
     const metrics = { testBleu: res.metrics.testBleu, validationLoss: res.metrics.validationLoss, validationBleu: res.metrics.validationBleu, steps: res.training.steps, seconds: (Date.now() - t0) / 1000, trainPairs: res.metrics.trainPairs, testPairs: res.metrics.testPairs, stoppedBy: res.training.stoppedBy };
     await saveCheckpoint(
       outDir,
       {
-        kind: 'seq2seq',
+        kind: modelFlag === 'transformer' ? 'transformer' : 'seq2seq',
         config,
         vocab: undefined,
         sourceVocab: res.sourceVocab.toJSON(),
@@ -262,8 +266,9 @@ async function translateVerb(a: Args): Promise<void> {
   const beam = num(a, 'beam', 1, isPositiveInt);
   if (!fs.existsSync(dir)) throw new UsageError(`translate: ${dir}: no such checkpoint folder`);
   const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
-  if (meta.kind !== 'seq2seq') throw new UsageError(`translate: ${dir}: a "${meta.kind}" checkpoint is not a translation model`);
-  const model = new Seq2Seq(meta.config);
+  if (meta.kind !== 'seq2seq' && meta.kind !== 'transformer') throw new UsageError(`translate: ${dir}: a "${meta.kind}" checkpoint is not a translation model`);
+  if (beam > 1 && meta.kind === 'transformer') throw new UsageError('translate: --beam is available for the recurrent models; the Transformer decodes greedily');
+  const model = translationModelFromCheckpoint(meta.kind, meta.config);
   model.setWeights(weights);
   tf.dispose(Object.values(weights));
   const sourceVocab = new Vocab(meta.sourceVocab as string[]);
@@ -333,7 +338,7 @@ async function analogyVerb(a: Args): Promise<void> {
 
 const HELP = `seqlens: sequence models in a terminal
 
-  seqlens train --task translate|lm --model attention|seq2seq|lstm|gru|rnn --data FILE --out DIR
+  seqlens train --task translate|lm --model attention|seq2seq|transformer|lstm|gru|rnn --data FILE --out DIR
                 [--epochs N] [--seed N] [--teacher-forcing R] [--teacher-forcing-decay D]
                 [--attention dot|additive] [--units N] [--embedding N] [--batch N] [--lr X]
                 [--min-count N] [--untied] [--patience EPOCHS]

@@ -89,8 +89,12 @@ test('train --task translate, then translate --json with the attention matrix (g
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout);
   assert.ok(Number.isFinite(doc.metrics.testBleu));
-  for (const beam of ['1', '3']) {
-    const t = JSON.parse(seqlens('translate', '--model', out, '--text', 'red cat', '--beam', beam, '--json').stdout);
+  const outT = path.join(tmp, 'mt-transformer');
+  const rt = seqlens('train', '--task', 'translate', '--model', 'transformer', '--data', data, '--out', outT, '--epochs', '1', '--units', '16', '--json');
+  assert.equal(rt.status, 0, rt.stderr);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(outT, 'seqlens.json'), 'utf8')).kind, 'transformer');
+  for (const [model, beam] of [[out, '1'], [out, '3'], [outT, '1']]) {
+    const t = JSON.parse(seqlens('translate', '--model', model, '--text', 'red cat', '--beam', beam, '--json').stdout);
     assert.deepEqual(t.source, ['red', 'cat']);
     assert.equal(t.text, t.output.join(' '));
     assert.equal(t.attention.length, t.output.length);
@@ -99,6 +103,8 @@ test('train --task translate, then translate --json with the attention matrix (g
       assert.ok(Math.abs(row[0] + row[1] - 1) < 1e-4);
     }
   }
+  assertCleanError(seqlens('translate', '--model', outT, '--text', 'red cat', '--beam', '2'), /Transformer decodes greedily/);
+  assertCleanError(seqlens('train', '--task', 'translate', '--model', 'transformer', '--data', data, '--out', outT, '--teacher-forcing', '0.5'), /teacher-forcing 1 only/);
 });
 
 test('train --task word2vec, then neighbors and analogy --json (checkpoint folder and word2vec text)', () => {

@@ -223,7 +223,7 @@ export class Transformer {
    * Training logits, time-major rows [(T-1) * B, Vt] like Seq2Seq's. The whole
    * reference is read at once, so teacher forcing is complete (ratio must be 1).
    */
-  trainingLogits(batch: PairBatch, teacherForcing = 1): tf.Tensor2D {
+  trainingLogits(batch: PairBatch, teacherForcing = 1, _rng?: unknown): tf.Tensor2D {
     if (teacherForcing < 1) throw new Error('the Transformer reads the whole reference at once (in parallel), so it trains with teacher forcing 1 only');
     const { batchSize: B, sourceLength: S, targetLength: T } = batch;
     const { memory, padBias } = this.encode(tf.tensor2d(batch.source, [B, S], 'int32'));

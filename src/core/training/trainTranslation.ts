@@ -8,13 +8,28 @@
 import * as tf from '@tensorflow/tfjs';
 import { Pair, EncodedPair, encodePairs, makePairBatch, pairBatches, pairTokens, splitPairs } from '../data/pairs';
 import { corpusBleu } from '../metrics/bleu';
-import { AttentionKind, PairBatch, Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
+import { AttentionKind, Decoded, PairBatch, Seq2Seq, Seq2SeqConfig } from '../models/seq2seq';
+import { Transformer, TransformerConfig, TRANSFORMER_PRESETS } from '../models/transformer';
 import { Rng } from '../random';
 import { Vocab } from '../vocab';
 import { maskedSparseCrossEntropy } from './losses';
 import { train, TrainerResult, TrainProgress } from './trainer';
 
+/** What training and decoding need of a translation model: the recurrent Seq2Seq or the Transformer. */
+export interface TranslationModel {
+  readonly weights: Record<string, tf.Variable>;
+  readonly config: Seq2SeqConfig | TransformerConfig;
+  trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng): tf.Tensor2D;
+  decode(sourceIds: readonly number[], options?: { maxLength?: number }): Promise<Decoded>;
+  setWeights(named: Record<string, tf.Tensor>): void;
+  dispose(): void;
+}
+
+export type TranslationArchitecture = 'rnn' | 'transformer';
+
 export interface TranslationOptions {
+  /** 'rnn': GRU encoder-decoder (attention below); 'transformer': the Transformer (small preset). */
+  architecture: TranslationArchitecture;
   attention: AttentionKind;
   tieEmbeddings: boolean;
   embeddingSize: number;
@@ -42,6 +57,7 @@ export interface TranslationOptions {
 }
 
 export const TRANSLATION_DEFAULTS: TranslationOptions = {
+  architecture: 'rnn',
   attention: 'dot',
   tieEmbeddings: true,
   embeddingSize: 128,
@@ -63,27 +79,28 @@ export const TRANSLATION_DEFAULTS: TranslationOptions = {
 };
 
 export interface TranslationResult {
-  model: Seq2Seq;
+  model: TranslationModel;
   sourceVocab: Vocab;
   targetVocab: Vocab;
   training: TrainerResult;
   metrics: { testBleu: number; validationLoss: number; validationBleu: number; trainPairs: number; testPairs: number };
 }
 
-export async function translate(model: Seq2Seq, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; attention: number[][] }> {
+export async function translate(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; attention: number[][] }> {
   const source = pairTokens(sentence);
   const ids = sourceVocab.ids(source);
-  const d = beam > 1 ? await model.beamSearch(ids, beam) : await model.decode(ids);
+  if (beam > 1 && !(model instanceof Seq2Seq)) throw new Error('beam search is available for the recurrent encoder-decoder; the Transformer decodes greedily');
+  const d = beam > 1 ? await (model as Seq2Seq).beamSearch(ids, beam) : await model.decode(ids);
   return { source, output: d.ids.map((i) => targetVocab.word(i)), attention: d.attention };
 }
 
-export async function evaluateBleu(model: Seq2Seq, sourceVocab: Vocab, targetVocab: Vocab, pairs: readonly Pair[], beam = 1): Promise<number> {
+export async function evaluateBleu(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, pairs: readonly Pair[], beam = 1): Promise<number> {
   const hyps: string[] = [];
   for (const p of pairs) hyps.push((await translate(model, sourceVocab, targetVocab, p.source, beam)).output.join(' '));
   return corpusBleu(hyps, pairs.map((p) => p.target)).score;
 }
 
-function batchLoss(model: Seq2Seq, batch: PairBatch, ratio: number, rng: Rng): tf.Scalar {
+function batchLoss(model: TranslationModel, batch: PairBatch, ratio: number, rng: Rng): tf.Scalar {
   const { batchSize: B, targetLength: T } = batch;
   const logits = model.trainingLogits(batch, ratio, rng); // [(T-1)*B, Vt], time-major
   const target = tf.tensor2d(batch.target, [B, T], 'int32');
@@ -92,14 +109,30 @@ function batchLoss(model: Seq2Seq, batch: PairBatch, ratio: number, rng: Rng): t
   return maskedSparseCrossEntropy(logits, labels, mask);
 }
 
+export function makeTranslationModel(o: Pick<TranslationOptions, 'architecture' | 'attention' | 'embeddingSize' | 'units' | 'tieEmbeddings' | 'seed' | 'maxLength'>, sourceVocabSize: number, targetVocabSize: number): TranslationModel {
+  if (o.architecture === 'transformer') {
+    // units sets the model width; the rest follows the small preset (4 heads, 2 + 2 layers, FFN 4d).
+    const d = o.units;
+    return new Transformer({ ...TRANSFORMER_PRESETS.small, dModel: d, dFF: 4 * d, maxLength: Math.max(o.maxLength + 2, 64), sourceVocabSize, targetVocabSize }, o.seed);
+  }
+  const config: Seq2SeqConfig = { attention: o.attention, sourceVocabSize, targetVocabSize, embeddingSize: o.embeddingSize, units: o.units, tieEmbeddings: o.tieEmbeddings };
+  return new Seq2Seq(config, o.seed);
+}
+
+/** Rebuilds a translation model from a checkpoint's kind and config. */
+export function translationModelFromCheckpoint(kind: string, config: Seq2SeqConfig | TransformerConfig): TranslationModel {
+  if (kind === 'transformer') return new Transformer(config as TransformerConfig);
+  if (kind === 'seq2seq') return new Seq2Seq(config as Seq2SeqConfig);
+  throw new Error(`a "${kind}" checkpoint is not a translation model`);
+}
+
 export async function trainTranslation(pairs: readonly Pair[], opts: Partial<TranslationOptions> = {}): Promise<TranslationResult> {
   const o = { ...TRANSLATION_DEFAULTS, ...opts };
   const split = splitPairs(pairs, o.seed, o.validationPairs, o.testPairs);
   if (split.train.length === 0) throw new Error('translation: no training pairs left after the held-out split');
   const sourceVocab = Vocab.build(split.train.map((p) => pairTokens(p.source)), { minCount: o.minCount });
   const targetVocab = Vocab.build(split.train.map((p) => pairTokens(p.target)), { minCount: o.minCount });
-  const config: Seq2SeqConfig = { attention: o.attention, sourceVocabSize: sourceVocab.size, targetVocabSize: targetVocab.size, embeddingSize: o.embeddingSize, units: o.units, tieEmbeddings: o.tieEmbeddings };
-  const model = new Seq2Seq(config, o.seed);
+  const model = makeTranslationModel(o, sourceVocab.size, targetVocab.size);
   const trainData = encodePairs(split.train, sourceVocab, targetVocab, o.maxLength);
   const validData = encodePairs(split.validation, sourceVocab, targetVocab, o.maxLength);
   const rng = new Rng(o.seed + 1);
