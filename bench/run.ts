@@ -10,6 +10,8 @@
  *   activation   the extension bundle: no tfjs inside, its size
  *
  *   word2vec     SGNS words/s against gensim (1 worker), on ../shared/data/gutenberg
+ *   train-*      training tokens/s: LSTM LM and seq2seq with attention, against PyTorch (1 thread)
+ *                and stock tfjs-wasm
  *
  * Usage: npm run bench [-- NAME…] [--json] [--rounds N]
  */
@@ -133,7 +135,68 @@ function activation(): Result[] {
   ];
 }
 
+class TrainWorker {
+  private readonly worker: Worker;
+  readonly ready: Promise<void>;
+  private pending: ((v: number) => void) | undefined;
+  constructor(workload: string, variant: 'seqlens' | 'stock') {
+    this.worker = new Worker(path.join(__dirname, 'trainWorker.js'), { workerData: { workload, variant } });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.on('message', (m: { ready?: boolean; tokensPerSecond?: number; error?: string }) => {
+        if (m.error) reject(new Error(m.error));
+        else if (m.ready) resolve();
+        else if (m.tokensPerSecond !== undefined) this.pending?.(m.tokensPerSecond);
+      });
+      this.worker.on('error', reject);
+    });
+  }
+  run(seconds: number): Promise<number> {
+    return new Promise((resolve) => {
+      this.pending = resolve;
+      this.worker.postMessage({ seconds });
+    });
+  }
+  stop(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** Training throughput: SeqLens and stock tfjs-wasm interleaved in worker threads, PyTorch (1 thread) between rounds. */
+async function trainingBench(workload: 'lstm-lm' | 'seq2seq', label: string): Promise<Result[]> {
+  log(`${workload}: training tokens/s, ${label}; SeqLens, stock tfjs-wasm and PyTorch, ${Math.min(ROUNDS, 4)} rounds`);
+  const ours = new TrainWorker(workload, 'seqlens');
+  const stock = new TrainWorker(workload, 'stock');
+  await Promise.all([ours.ready, stock.ready]);
+  const py = torchPython();
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let r = 0; r < Math.min(ROUNDS, 4); r++) {
+    a.push(await ours.run(4));
+    b.push(await stock.run(4));
+    if (py) {
+      const t = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'train_torch.py'), workload, '--seconds', '4'], {
+        encoding: 'utf8',
+        env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      });
+      if (t.status !== 0) throw new Error(`PyTorch reference failed: ${t.stderr}`);
+      c.push(JSON.parse(t.stdout).tokens_per_second);
+    }
+  }
+  await Promise.all([ours.stop(), stock.stop()]);
+  const mo = median(a);
+  const results: Result[] = [{ name: `train-${workload}`, unit: 'tokens/s', value: mo, reference: 'stock tfjs-wasm 4.22', referenceValue: median(b), ratio: mo / median(b), target: '≥ 6x' }];
+  results.push(
+    py
+      ? { name: `train-${workload}`, unit: 'tokens/s', value: mo, reference: 'PyTorch CPU, 1 thread', referenceValue: median(c), ratio: mo / median(c), target: '≥ 0.30x' }
+      : { name: `train-${workload}`, unit: 'tokens/s', value: mo, reference: 'PyTorch CPU, 1 thread', referenceValue: null, ratio: null, target: '≥ 0.30x', note: 'skipped: PyTorch is not installed (apt-get install python3-torch)' },
+  );
+  return results;
+}
+
 const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
+  'train-lstm-lm': () => trainingBench('lstm-lm', 'embedding 2000×128, LSTM 256, T=20, B=64, Adam'),
+  'train-seq2seq': () => trainingBench('seq2seq', 'GRU 128 + dot attention, S=T=12, B=64'),
   activation: async () => activation(),
   'step-probe': stepProbe,
   repaint: async () => {

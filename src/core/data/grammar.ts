@@ -201,3 +201,31 @@ export function detokenize(words: readonly string[]): string {
   }
   return s;
 }
+
+/**
+ * The part of speech of every word the grammar uses (Korean words by the
+ * particle they carry), for the tagging head's default task.
+ */
+export function grammarTagOf(): Map<string, string> {
+  const tags = new Map<string, string>();
+  const put = (words: Iterable<string>, tag: string) => {
+    for (const w of words) if (!tags.has(w)) tags.set(w, tag);
+  };
+  put(['the', 'a', 'one', 'some', 'two'], 'DET');
+  put(ADJECTIVES, 'ADJ');
+  put([...ANIMATE, ...THINGS].flatMap((n) => [n.sg, n.pl]), 'NOUN');
+  put([...INTRANSITIVE, ...TRANSITIVE].flat(), 'VERB');
+  put([...BE, ...BE_PAST], 'VERB');
+  put([...PREPOSITIONS, 'of', 'with', 'to'], 'PREP');
+  put(['that'], 'PRON');
+  put(['.', '!', '(', ')', '"'], 'PUNCT');
+  for (const n of [...KO_ANIMATE, ...KO_THINGS]) {
+    put([particle(n, '가', '이')], 'SUBJ');
+    put([particle(n, '는', '은')], 'TOPIC');
+    put([particle(n, '를', '을')], 'OBJ');
+  }
+  put(KO_PLACES.flatMap((p) => [p + '에', p + '에서']), 'LOC');
+  put([...KO_TRANSITIVE, ...KO_INTRANSITIVE, ...KO_MOTION].flat(), 'VERB');
+  put(KO_ADVERBS, 'ADV');
+  return tags;
+}

@@ -84,7 +84,11 @@ function releaseView(backend: WasmBackend, t: tf.TensorInfo): void {
   backend.dataIdMap.delete(t.dataId);
 }
 
-function registerUnsortedSegmentSum(): void {
+/**
+ * Only the missing kernel, none of the speed fixes: what "stock tfjs-wasm" needs to
+ * train an embedding at all (the benchmarks' reference).
+ */
+export function registerUnsortedSegmentSum(): void {
   if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
   replaceKernel('UnsortedSegmentSum', ({ inputs, attrs, backend }) => {
     const b = backend as WasmBackend;

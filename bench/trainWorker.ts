@@ -1,0 +1,86 @@
+/**
+ * Worker thread for the training-throughput benchmarks. Workloads (the shapes of
+ * the engine issue's table): 'lstm-lm' (embedding 2000×128, LSTM 256, T=20, B=64,
+ * Adam) and 'seq2seq' (GRU 128 with dot attention, S=T=12, B=64, vocabulary 2000).
+ * Variant 'seqlens' sets up tfjs as the engine does; 'stock' is tfjs-wasm 4.22
+ * with only the missing UnsortedSegmentSum kernel (without it an embedding cannot
+ * train). Answers {tokensPerSecond} for each {steps} request.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as path from 'path';
+import { parentPort, workerData } from 'worker_threads';
+import { makePairBatch } from '../src/core/data/pairs';
+import { LanguageModel } from '../src/core/models/languageModel';
+import { Seq2Seq } from '../src/core/models/seq2seq';
+import { Rng } from '../src/core/random';
+import { setupBackend } from '../src/core/tfjs/backend';
+import { registerUnsortedSegmentSum } from '../src/core/tfjs/wasmKernels';
+import { nodeModulesWasmDir } from '../src/core/tfjs/wasmDir';
+import { maskedSparseCrossEntropy } from '../src/core/training/losses';
+import { clipByGlobalNorm } from '../src/core/training/trainLanguageModel';
+
+const { workload, variant } = workerData as { workload: 'lstm-lm' | 'seq2seq'; variant: 'seqlens' | 'stock' };
+
+async function main(): Promise<void> {
+  if (variant === 'seqlens') await setupBackend(nodeModulesWasmDir(), { allowCpuFallback: false });
+  else {
+    setWasmPaths(nodeModulesWasmDir() + path.sep);
+    registerUnsortedSegmentSum();
+    if (!(await tf.setBackend('wasm'))) throw new Error('wasm did not start');
+  }
+  const rng = new Rng(1);
+  const V = 2000;
+  const optimizer = tf.train.adam(1e-3);
+  let step: () => number;
+  if (workload === 'lstm-lm') {
+    const model = new LanguageModel({ cell: 'lstm', vocabSize: V, embeddingSize: 128, units: 256 }, 1);
+    const B = 64;
+    const T = 20;
+    const ids = tf.keep(tf.tensor2d(Int32Array.from({ length: B * T }, () => 4 + rng.int(V - 4)), [B, T], 'int32'));
+    const labels = tf.keep(tf.tensor1d(Int32Array.from({ length: B * T }, () => 4 + rng.int(V - 4)), 'int32'));
+    const mask = tf.keep(tf.ones([B * T]) as tf.Tensor1D);
+    const vars = Object.values(model.weights);
+    step = () => {
+      const l = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => maskedSparseCrossEntropy(model.logits(ids), labels, mask), vars);
+        optimizer.applyGradients(clipByGlobalNorm(grads, 5) as unknown as Record<string, tf.Variable>);
+        return value;
+      });
+      l.dataSync();
+      l.dispose();
+      return B * T;
+    };
+  } else {
+    const model = new Seq2Seq({ attention: 'dot', sourceVocabSize: V, targetVocabSize: V, embeddingSize: 128, units: 128 }, 1);
+    const B = 64;
+    const S = 12;
+    const pairs = Array.from({ length: B }, () => ({ source: Array.from({ length: S }, () => 4 + rng.int(V - 4)), target: Array.from({ length: S - 2 }, () => 4 + rng.int(V - 4)) }));
+    const batch = makePairBatch(pairs); // target: <s> + 10 + </s> = 12 positions, 11 predicted
+    const T = batch.targetLength;
+    const vars = Object.values(model.weights);
+    step = () => {
+      const l = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = model.trainingLogits(batch, 1, rng);
+          const lab = tf.reshape(tf.transpose(tf.slice(tf.tensor2d(batch.target, [B, T], 'int32'), [0, 1], [B, T - 1])), [-1]) as tf.Tensor1D;
+          return maskedSparseCrossEntropy(logits, lab, tf.onesLike(lab).asType('float32') as tf.Tensor1D);
+        }, vars);
+        optimizer.applyGradients(clipByGlobalNorm(grads, 5) as unknown as Record<string, tf.Variable>);
+        return value;
+      });
+      l.dataSync();
+      l.dispose();
+      return B * (T - 1);
+    };
+  }
+  for (let i = 0; i < 3; i++) step(); // warm-up
+  parentPort!.postMessage({ ready: true });
+  parentPort!.on('message', (m: { seconds: number }) => {
+    const t0 = performance.now();
+    let tokens = 0;
+    while (performance.now() - t0 < m.seconds * 1000) tokens += step();
+    parentPort!.postMessage({ tokensPerSecond: tokens / ((performance.now() - t0) / 1000) });
+  });
+}
+main().catch((e) => parentPort!.postMessage({ error: String(e && e.stack) }));
