@@ -8,7 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCheckpoint, saveCheckpoint } from '../core/checkpoint';
+import { parseClassified, parseTagged } from '../core/data/labeled';
 import { DataError, parsePairs } from '../core/data/pairs';
+import { HeadsBatch, TaggerClassifier, TaggerClassifierConfig } from '../core/models/taggerClassifier';
+import { maskedSparseCrossEntropy } from '../core/training/losses';
+import { train } from '../core/training/trainer';
+import { Rng } from '../core/random';
 import { isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel } from '../core/defaultModels';
 import { LanguageModel, LM_PRESETS } from '../core/models/languageModel';
 import { AttentionKind, Seq2SeqConfig } from '../core/models/seq2seq';
@@ -96,9 +101,57 @@ function loadTraceModel(a: Args, spec: string): LoadedLanguageModel {
   return loadLanguageModel(dir, path.basename(dir), String(meta.label ?? meta.kind));
 }
 
+/** The kind in a checkpoint folder's seqlens.json, without loading its weights (undefined if none). */
+function checkpointKind(dir: string): string | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'seqlens.json'), 'utf8')).kind;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Steps of a probe matrix [T, keys*H] in the trace contract's shape. */
+function stepsJson(kind: 'rnn' | 'lstm' | 'gru', states: Float32Array, T: number, H: number) {
+  const keys = STATE_NAMES[kind].map((s) => s.key);
+  const width = keys.length * H;
+  const col = (t: number, k: string) => Array.from(states.subarray(t * width + keys.indexOf(k) * H, t * width + (keys.indexOf(k) + 1) * H));
+  const gateKeys = keys.filter((k) => k !== 'h' && k !== 'c');
+  return Array.from({ length: T }, (_, t) => ({
+    h: col(t, 'h'),
+    ...(keys.includes('c') ? { c: col(t, 'c') } : {}),
+    ...(gateKeys.length ? { gates: Object.fromEntries(gateKeys.map((k) => [k, col(t, k)])) } : {}),
+  }));
+}
+
+/** trace on a tagging/classification checkpoint: the encoder's steps, plus both heads' outputs. */
+async function traceTaggerClassifier(a: Args, dir: string, text: string): Promise<void> {
+  const { meta, weights } = loadCheckpoint<TaggerClassifierConfig>(dir);
+  const model = new TaggerClassifier(meta.config);
+  model.setWeights(weights);
+  tf.dispose(Object.values(weights));
+  const vocab = new Vocab(meta.vocab as string[]);
+  const tokens = tokenize(text, { maxTokens: num(a, 'max-tokens', 2000, isPositiveInt) }).tokens.map((t) => t.text);
+  if (tokens.length === 0) throw new UsageError('trace: The text has no words to read (only spaces or control characters).');
+  const ids = vocab.ids(tokens);
+  const kind = meta.config.cell;
+  const states = await model.probeStates(ids);
+  const heads = await model.read(ids);
+  const tagNames = (meta.tagNames as string[]) ?? [];
+  const classNames = (meta.classNames as string[]) ?? [];
+  const argmax = (row: Float32Array) => row.indexOf(Math.max(...row));
+  const tags = tagNames.length ? tokens.map((_, t) => tagNames[argmax(heads.tagProbs.subarray(t * tagNames.length, (t + 1) * tagNames.length))]) : undefined;
+  const label = classNames.length ? { label: classNames[argmax(heads.classProbs)], p: Math.max(...heads.classProbs) } : undefined;
+  const json = { tokens, ids, layers: [{ name: kind, kind, steps: stepsJson(kind, states, tokens.length, meta.config.units) }], ...(tags ? { tags } : {}), ...(label ? { class: label } : {}) };
+  out(a, json, [tags ? tokens.map((w, t) => `${w}/${tags[t]}`).join(' ') : tokens.join(' '), label ? `class: ${label.label} (${(label.p * 100).toFixed(0)}%)` : ''].filter(Boolean).join('\n'));
+  model.dispose();
+}
+
 async function traceVerb(a: Args): Promise<void> {
   const text = str(a, 'text', true);
-  const m = loadTraceModel(a, str(a, 'model') ?? 'lstm');
+  const spec = str(a, 'model') ?? 'lstm';
+  const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
+  if (checkpointKind(dir) === 'tagger-classifier') return traceTaggerClassifier(a, dir, text);
+  const m = loadTraceModel(a, spec);
   const t = await traceLanguageModel(m.model, m.vocab, text, { modelId: m.id, modelLabel: m.label, maxTokens: num(a, 'max-tokens', 2000, isPositiveInt) });
   const layers = t.layers.map((layer) => {
     const H = layer.units;
@@ -255,7 +308,77 @@ async function trainVerb(a: Args): Promise<void> {
     out(a, { out: outDir, epochs: epochsFlag ?? 5, metrics }, `saved ${outDir}: ${v.size} words × ${v.dim}, ${Math.round(r.wordsPerSecond)} words/s`);
     return;
   }
-  if (['tag', 'classify'].includes(task)) throw new UsageError(`train: --task ${task} is not available yet in this version (translate and lm are)`);
+  if (task === 'tag' || task === 'classify') {
+    const kind = str(a, 'model') ?? 'lstm';
+    if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new UsageError(`train: --task ${task} takes --model rnn, lstm or gru (got "${kind}")`);
+    const text = readText(a, data);
+    const examples =
+      task === 'tag'
+        ? parseTagged(text, data).map((s) => ({ words: s.words, tags: s.tags, label: '' }))
+        : parseClassified(text, data).map((s) => ({ words: s.words, tags: [] as string[], label: s.label }));
+    const vocab = Vocab.build(examples.map((e) => e.words), { minCount: num(a, 'min-count', 1, isPositiveInt) });
+    const tagNames = [...new Set(examples.flatMap((e) => e.tags))].sort();
+    const classNames = task === 'classify' ? [...new Set(examples.map((e) => e.label))].sort() : [];
+    if (task === 'classify' && classNames.length < 2) throw new UsageError(`train: ${data}: classification needs at least two labels (found ${classNames.length})`);
+    const config: TaggerClassifierConfig = {
+      cell: kind as 'lstm',
+      activation: kind === 'rnn' ? ((str(a, 'activation') ?? 'tanh') as 'tanh') : undefined,
+      vocabSize: vocab.size,
+      embeddingSize: num(a, 'embedding', 32, isPositiveInt),
+      units: num(a, 'units', 64, isPositiveInt),
+      tags: tagNames.length,
+      classes: classNames.length,
+    };
+    const model = new TaggerClassifier(config, seed);
+    const rng = new Rng(seed);
+    const epochs = epochsFlag ?? 5;
+    const B = 32;
+    const makeBatches = (): HeadsBatch[] => {
+      const order = rng.shuffle([...examples.keys()]);
+      const out: HeadsBatch[] = [];
+      for (let i = 0; i < order.length; i += B) {
+        const group = order.slice(i, i + B).map((k) => examples[k]);
+        const T = Math.max(...group.map((e) => e.words.length));
+        const ids = new Int32Array(group.length * T);
+        const tags = new Int32Array(group.length * T);
+        group.forEach((e, b) =>
+          e.words.forEach((w, t) => {
+            ids[b * T + t] = vocab.id(w);
+            if (task === 'tag') tags[b * T + t] = tagNames.indexOf(e.tags[t]);
+          }),
+        );
+        out.push({ ids, tags, labels: Int32Array.from(group.map((e) => Math.max(0, classNames.indexOf(e.label)))), batchSize: group.length, length: T });
+      }
+      return out;
+    };
+    const r = await train<HeadsBatch>({
+      epochs,
+      learningRate: 0.005,
+      clipNorm: 5,
+      batches: makeBatches,
+      tokensIn: (b) => b.batchSize * b.length,
+      variables: Object.values(model.weights),
+      loss: (b) => {
+        const outs = model.logits(tf.tensor2d(b.ids, [b.batchSize, b.length], 'int32'));
+        if (task === 'tag') {
+          const labels = tf.reshape(tf.transpose(tf.tensor2d(b.tags!, [b.batchSize, b.length], 'int32')), [-1]) as tf.Tensor1D;
+          return maskedSparseCrossEntropy(outs.tags!, labels, tf.reshape(outs.mask, [-1]) as tf.Tensor1D);
+        }
+        return maskedSparseCrossEntropy(outs.classes!, tf.tensor1d(b.labels!, 'int32'), tf.ones([b.batchSize]) as tf.Tensor1D);
+      },
+      onProgress: (p) => progress(`epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s`),
+    });
+    const finalLoss = r.losses.slice(-20).reduce((x, y) => x + y, 0) / Math.max(1, Math.min(20, r.losses.length));
+    const metrics = { loss: finalLoss, steps: r.steps, seconds: r.seconds };
+    await saveCheckpoint(
+      outDir,
+      { kind: 'tagger-classifier', label: `${kind.toUpperCase()} ${task === 'tag' ? 'tagger' : 'classifier'}`, config, vocab: vocab.toJSON(), tagNames, classNames, training: { data: path.basename(data), epochs, seed, metrics } },
+      model.weights,
+    );
+    out(a, { out: outDir, epochs, metrics }, `saved ${outDir}: loss ${finalLoss.toFixed(3)}`);
+    model.dispose();
+    return;
+  }
   throw new UsageError(`train: unknown --task "${task}" (translate, lm, tag, classify, word2vec)`);
 }
 
@@ -345,6 +468,8 @@ const HELP = `seqlens: sequence models in a terminal
                 [--time-limit SECONDS] [--limit PAIRS]
   seqlens translate --model DIR --text "..." [--beam K]
   seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
+  seqlens train --task tag|classify --model lstm|gru|rnn --data FILE --out DIR [--units N] [--epochs N]
+                (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines)
   seqlens train --task word2vec --model skipgram --data FILE --out DIR [--dim N] [--window N]
                 [--negative N] [--min-count N] [--sample X] [--epochs N]
   seqlens neighbors --vectors FILE|DIR --word W [-k 10]

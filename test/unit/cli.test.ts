@@ -135,3 +135,28 @@ test('train --task word2vec, then neighbors and analogy --json (checkpoint folde
   fs.writeFileSync(txt, '5 2\nx 1 0\n');
   assertCleanError(seqlens('neighbors', '--vectors', txt, '--word', 'x'), /promises 5 vectors, the file has 1/);
 });
+
+test('train --task tag and --task classify; trace shows the encoder steps with tags or the class', () => {
+  const tagged = path.join(tmp, 'tags.tsv');
+  const lines: string[] = [];
+  for (let i = 0; i < 200; i++) lines.push(`the\tDET\n${i % 2 ? 'dog' : 'cat'}\tNOUN\n${i % 3 ? 'runs' : 'sleeps'}\tVERB\n.\tPUNCT\n`);
+  fs.writeFileSync(tagged, lines.join('\n'));
+  const outTag = path.join(tmp, 'tagger');
+  const r = seqlens('train', '--task', 'tag', '--model', 'gru', '--data', tagged, '--out', outTag, '--epochs', '15', '--units', '16', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const t = JSON.parse(seqlens('trace', '--model', outTag, '--text', 'the cat runs .', '--json').stdout);
+  assert.deepEqual(t.tags, ['DET', 'NOUN', 'VERB', 'PUNCT']);
+  assert.equal(t.layers[0].kind, 'gru');
+  assert.deepEqual(Object.keys(t.layers[0].steps[0].gates).sort(), ['n', 'r', 'z']);
+  const classified = path.join(tmp, 'classes.tsv');
+  fs.writeFileSync(classified, Array.from({ length: 200 }, (_, i) => (i % 2 ? 'pos\tgood great nice day' : 'neg\tbad awful sad day')).join('\n'));
+  const outCls = path.join(tmp, 'classifier');
+  assert.equal(seqlens('train', '--task', 'classify', '--model', 'lstm', '--data', classified, '--out', outCls, '--epochs', '10', '--units', '16').status, 0);
+  const c = JSON.parse(seqlens('trace', '--model', outCls, '--text', 'great nice day', '--json').stdout);
+  assert.equal(c.class.label, 'pos');
+  assert.deepEqual(Object.keys(c.layers[0].steps[0]).sort(), ['c', 'gates', 'h']);
+  fs.writeFileSync(classified, 'pos\tgood\nno tab\n');
+  assertCleanError(seqlens('train', '--task', 'classify', '--data', classified, '--out', outCls), /classes\.tsv:2: expected label<TAB>text/);
+  fs.writeFileSync(classified, 'pos\tgood\npos\tfine\n');
+  assertCleanError(seqlens('train', '--task', 'classify', '--data', classified, '--out', outCls), /at least two labels/);
+});

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseClassified, parseTagged } from '../../src/core/data/labeled';
 import { DataError, makePairBatch, pairBatches, parsePairs, splitPairs } from '../../src/core/data/pairs';
 import { Rng } from '../../src/core/random';
 
@@ -30,4 +31,14 @@ test('batches pad sources with 0 and wrap targets in <s> … </s>; every pair la
   const data = Array.from({ length: 70 }, (_, i) => ({ source: [4 + (i % 5)], target: [i] }));
   const batches = pairBatches(data, 16, new Rng(1));
   assert.equal(batches.reduce((n, x) => n + x.batchSize, 0), 70);
+});
+
+test('tagged and classified text: formats and refusals with file:line', () => {
+  const t = parseTagged('The\tDET\ncat\tNOUN\n\nRuns\tVERB\n', 't.tsv');
+  assert.deepEqual(t, [{ words: ['the', 'cat'], tags: ['DET', 'NOUN'] }, { words: ['runs'], tags: ['VERB'] }]);
+  assert.throws(() => parseTagged('a\tB\nnotag\n', 't.tsv'), /t\.tsv:2: expected word<TAB>tag/);
+  assert.throws(() => parseTagged('\n', 't.tsv'), /no tagged sentences/);
+  const c = parseClassified('pos\tA fine day!\n', 'c.tsv');
+  assert.deepEqual(c, [{ label: 'pos', words: ['a', 'fine', 'day', '!'] }]);
+  assert.throws(() => parseClassified('pos\t   \n', 'c.tsv'), /c\.tsv:1: the text is empty/);
 });

@@ -98,6 +98,16 @@ export class TaggerClassifier {
     return { tags, classes, mask };
   }
 
+  /** The encoder's per-step states for one sequence: [T, stateKeys.length * units] (see RecurrentCell.probe). */
+  async probeStates(ids: readonly number[]): Promise<Float32Array> {
+    const t = tf.tidy(() => this.cell.probe(tf.reshape(tf.gather(this.weights['embedding/embeddings'], tf.tensor1d(ids as number[], 'int32')), [ids.length, 1, this.config.embeddingSize]) as tf.Tensor3D));
+    try {
+      return (await t.data()) as Float32Array;
+    } finally {
+      t.dispose();
+    }
+  }
+
   /** Both heads for one sequence, read back. */
   async read(ids: readonly number[]): Promise<HeadsOutput> {
     const T = ids.length;
