@@ -76,3 +76,26 @@ export function tokenAtOffset(tokens: ReadonlyArray<{ start: number; end: number
   }
   return lo;
 }
+
+/**
+ * Character tokenizer: one token per user-perceived character (grapheme
+ * cluster, so "é" written as e + accent, a Hangul syllable, or an emoji with a
+ * modifier is one token), whitespace included as tokens of their own so a
+ * character model sees word boundaries. Offsets as in tokenize().
+ */
+export function tokenizeChars(text: string, options: TokenizeOptions = {}): Tokenized {
+  const lowercase = options.lowercase ?? false;
+  const maxTokens = options.maxTokens ?? Number.POSITIVE_INFINITY;
+  const tokens: Token[] = [];
+  let truncated = 0;
+  const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  for (const { segment, index } of segmenter.segment(text)) {
+    if (tokens.length >= maxTokens) {
+      truncated++;
+      continue;
+    }
+    const norm = segment.normalize('NFC');
+    tokens.push({ text: lowercase ? norm.toLowerCase() : norm, start: index, end: index + segment.length });
+  }
+  return { tokens, truncated };
+}

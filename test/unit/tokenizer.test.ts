@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tokenAtOffset, tokenize, words } from '../../src/core/tokenizer';
+import { tokenAtOffset, tokenize, tokenizeChars, words } from '../../src/core/tokenizer';
 
 test('English words, contractions and punctuation, lower-cased', () => {
   assert.deepEqual(words("The keys to the cabinet aren't here."), ['the', 'keys', 'to', 'the', 'cabinet', "aren't", 'here', '.']);
@@ -59,4 +59,14 @@ test('tokenAtOffset maps a caret offset to a step', () => {
   assert.equal(tokenAtOffset(tokens, 4), 1);
   assert.equal(tokenAtOffset(tokens, 11), 2);
   assert.equal(tokenAtOffset([], 3), -1);
+});
+
+test('character tokens are grapheme clusters, with offsets, spaces kept', () => {
+  const text = 'Ça va 😀👍🏽 한국';
+  const { tokens } = tokenizeChars(text);
+  assert.deepEqual(tokens.map((t) => t.text), ['Ç', 'a', ' ', 'v', 'a', ' ', '😀', '👍🏽', ' ', '한', '국']);
+  assert.deepEqual(tokens.map((t) => text.slice(t.start, t.end)), tokens.map((t) => t.text));
+  // e + combining acute accent is one character, normalised to é
+  assert.deepEqual(tokenizeChars('e\u0301t\u00e9').tokens.map((t) => t.text), ['é', 't', 'é']);
+  assert.equal(tokenizeChars('abc', { maxTokens: 2 }).truncated, 1);
 });
