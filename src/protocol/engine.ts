@@ -18,8 +18,16 @@ export interface TraceParams {
   maxTokens: number;
 }
 
+/** A `seqlens` verb run in the worker: options by the command's flag names. */
+export interface TaskParams {
+  verb: 'train' | 'translate' | 'trace' | 'neighbors' | 'analogy';
+  options: Record<string, string | number | boolean>;
+}
+
 /** Request name → [params, result]. */
 export interface EngineMethods {
+  /** Runs an engine task (training streams progress events { message }; cancelling stops training and keeps what was learned). */
+  'task/run': [TaskParams, { json: unknown; text: string }];
   'engine/info': [Record<string, never>, EngineInfo];
   'trace/run': [TraceParams, TraceResult];
   /** Test and diagnostics hook: busy-waits in the worker for `ms`, reporting progress; cancellable. */

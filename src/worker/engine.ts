@@ -8,7 +8,11 @@ import type { EngineError, EngineInfo, EngineMethod, ParamsOf, Progress, ResultO
 import { DEFAULT_MODEL_IDS, MODEL_LABELS } from '../protocol/trace';
 import { LoadedLanguageModel, loadDefaultModel } from '../core/defaultModels';
 import { setupBackend } from '../core/tfjs/backend';
+import { DataError } from '../core/data/pairs';
+import { analogyTask, argsOf, neighborsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
 import { BadInputError, traceLanguageModel } from '../core/trace';
+
+const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask };
 
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
@@ -43,6 +47,21 @@ export class Engine {
         }
         const m = this.model(p.modelId);
         return traceLanguageModel(m.model, m.vocab, p.text, { modelId: m.id, modelLabel: m.label, maxTokens: p.maxTokens });
+      },
+      'task/run': async (p, ctx) => {
+        const run = TASKS[p.verb];
+        if (!run) throw new BadInputError(`unknown task "${p.verb}"`);
+        try {
+          return await run(argsOf(p.verb, p.options ?? {}), {
+            progress: (message) => ctx.progress({ message }),
+            shouldStop: () => ctx.cancelled,
+            wasmDir: this.boot.wasmDir,
+            modelsDir: this.boot.modelsDir,
+          });
+        } catch (e) {
+          if (e instanceof TaskError || e instanceof DataError) throw new BadInputError(e.message);
+          throw e;
+        }
       },
       'engine/sleep': async (p, ctx) => {
         const t0 = Date.now();

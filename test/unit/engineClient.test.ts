@@ -125,3 +125,32 @@ test('missing wasm binaries: the engine says so instead of silently running 100x
     c.dispose();
   }
 });
+
+test('tasks run in the worker: training streams progress, a cancel stops it within a second, and the checkpoint serves a trace', async () => {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'seqlens-engine-'));
+  const data = path.join(dir, 'text.txt');
+  fs.writeFileSync(data, Array.from({ length: 4000 }, (_, i) => `the ${['dog', 'cat', 'bird'][i % 3]} ${['runs', 'sleeps'][i % 2]} near the ${['river', 'house'][i % 2]} .`).join('\n'));
+  const messages: string[] = [];
+  const tok = token();
+  const t0 = Date.now();
+  let cancelledAt = 0;
+  const out = path.join(dir, 'lm');
+  const pending = engine.request('task/run', { verb: 'train', options: { task: 'lm', model: 'lstm', data, out, epochs: 50, units: 16 } }, {
+    token: tok,
+    onProgress: (p) => {
+      messages.push(String(p.message));
+      if (messages.length === 3) {
+        cancelledAt = Date.now();
+        tok.cancel();
+      }
+    },
+  });
+  const r = await pending;
+  assert.ok(messages.length >= 3 && /loss/.test(messages[0]), messages.join('\n'));
+  assert.ok(Date.now() - cancelledAt < 1000, `stopped ${Date.now() - cancelledAt} ms after the cancel`);
+  assert.ok(Date.now() - t0 < 60_000);
+  assert.equal((r.json as { out: string }).out, out);
+  const t = await engine.request('task/run', { verb: 'trace', options: { model: out, text: 'the dog runs' } });
+  assert.deepEqual((t.json as { tokens: string[] }).tokens, ['the', 'dog', 'runs']);
+  await assert.rejects(engine.request('task/run', { verb: 'trace', options: { model: path.join(dir, 'none'), text: 'x' } }), (e: EngineRequestError) => e.code === 'bad-input' && /no such checkpoint/.test(e.message));
+});

@@ -88,6 +88,8 @@ export async function trainLanguageModel(model: LanguageModel, sentences: string
         });
         const loss = (await lossTensor.data())[0];
         lossTensor.dispose();
+        // Yield to the event loop, so a cancel message (in the worker) lands before the next step.
+        await new Promise((r) => setImmediate(r));
         losses.push(loss);
         step++;
         tokens += batch.mask.reduce((a, b) => a + b, 0);

@@ -98,8 +98,8 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
           const rate = steps / Math.max(seconds, 1e-9);
           o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: (totalSteps - steps) / rate });
         }
-        // Let cancel messages in between steps.
-        if (steps % 10 === 0) await new Promise((r) => setImmediate(r));
+        // Yield to the event loop after every step, so a cancel message lands before the next one.
+        await new Promise((r) => setImmediate(r));
       }
       epochsRun = epoch + 1;
       if (o.validate) {
