@@ -21,6 +21,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { measureRepaint } from './repaint';
 import { benchWord2vec } from './word2vec';
+import { word2vecQuality } from './word2vecQuality';
 
 interface Result {
   name: string;
@@ -206,6 +207,11 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
     } catch (e) {
       return [{ name: 'repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
     }
+  },
+  'word2vec-quality': async () => {
+    const q = await word2vecQuality(ROOT, log);
+    if (!q) return [{ name: 'word2vec-quality', unit: 'top-10 overlap', value: NaN, reference: 'gensim seed vs seed', referenceValue: null, ratio: null, target: '≥ floor − 0.03', note: 'skipped: ../shared/data/gutenberg is absent' }];
+    return [{ name: 'word2vec-quality', unit: 'top-10 overlap', value: q.ours, reference: 'gensim seed 1 vs seed 2', referenceValue: q.floor, ratio: q.ours / q.floor, target: `≥ ${(q.floor - 0.03).toFixed(3)}`, note: q.ours >= q.floor - 0.03 ? 'met' : 'NOT met' }];
   },
   word2vec: async () => {
     const r = await benchWord2vec(ROOT, log);
