@@ -208,6 +208,26 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       return [{ name: 'repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
     }
   },
+  decode: async () => {
+    log('decode: greedy decoding of a 12-token sentence, 12 steps, GRU 128 + dot attention, with the attention matrix');
+    const w = new Worker(path.join(__dirname, 'decodeWorker.js'));
+    const ours = await new Promise<number>((resolve, reject) => {
+      w.once('message', (m: { median?: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m.median!)));
+      w.once('error', reject);
+    });
+    await w.terminate();
+    const py = torchPython();
+    let torchMs: number | null = null;
+    if (py) {
+      const r = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'decode_torch.py')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' } });
+      if (r.status !== 0) throw new Error(`PyTorch reference failed: ${r.stderr}`);
+      torchMs = JSON.parse(r.stdout).median_ms;
+    }
+    return [
+      { name: 'decode', unit: 'ms', value: ours, reference: 'budget', referenceValue: 5, ratio: 5 / ours, target: '≤ 5 ms (ratio ≥ 1)' },
+      { name: 'decode', unit: 'ms', value: ours, reference: 'PyTorch CPU, 1 thread', referenceValue: torchMs, ratio: torchMs ? torchMs / ours : null, target: 'report', note: py ? undefined : 'skipped: PyTorch is not installed' },
+    ];
+  },
   'word2vec-quality': async () => {
     const q = await word2vecQuality(ROOT, log);
     if (!q) return [{ name: 'word2vec-quality', unit: 'top-10 overlap', value: NaN, reference: 'gensim seed vs seed', referenceValue: null, ratio: null, target: '≥ floor − 0.03', note: 'skipped: ../shared/data/gutenberg is absent' }];
