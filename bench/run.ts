@@ -228,6 +228,23 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       { name: 'decode', unit: 'ms', value: ours, reference: 'PyTorch CPU, 1 thread', referenceValue: torchMs, ratio: torchMs ? torchMs / ours : null, target: 'report', note: py ? undefined : 'skipped: PyTorch is not installed' },
     ];
   },
+  knn: async () => {
+    log('knn: cosine top-10 over 400,000 × 300 (unit rows), tfjs-wasm (transposed matrix) and numpy, one thread');
+    const w = new Worker(path.join(__dirname, 'knnWorker.js'), { resourceLimits: { maxOldGenerationSizeMb: 8192 } });
+    const ours = await new Promise<number>((resolve, reject) => {
+      w.once('message', (m: { median?: number; error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m.median!)));
+      w.once('error', reject);
+    });
+    await w.terminate();
+    const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
+    let numpyMs: number | null = null;
+    if (py) {
+      const r = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'knn_numpy.py')], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' } });
+      if (r.status !== 0) throw new Error(`numpy reference failed: ${r.stderr}`);
+      numpyMs = JSON.parse(r.stdout).median_ms;
+    }
+    return [{ name: 'knn', unit: 'ms/query', value: ours, reference: 'numpy, 1 thread', referenceValue: numpyMs, ratio: numpyMs ? numpyMs / ours : null, target: '≥ 2x', note: py ? undefined : 'skipped: numpy is not installed' }];
+  },
   'word2vec-quality': async () => {
     const q = await word2vecQuality(ROOT, log);
     if (!q) return [{ name: 'word2vec-quality', unit: 'top-10 overlap', value: NaN, reference: 'gensim seed vs seed', referenceValue: null, ratio: null, target: '≥ floor − 0.03', note: 'skipped: ../shared/data/gutenberg is absent' }];

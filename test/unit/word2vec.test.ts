@@ -111,3 +111,23 @@ test('neighbours, analogies and similarity on hand-made vectors', () => {
   assert.throws(() => v.neighbors('zebra'), /"zebra" is not in the vocabulary/);
   assert.throws(() => new WordVectors(['a'], new Float32Array(3), 2), /need 2 numbers, got 3/);
 });
+
+test('nearest neighbours on tfjs (transposed matrix, top-k) = the plain loop', async () => {
+  const { setupBackend } = await import('../../src/core/tfjs/backend');
+  const { nodeModulesWasmDir } = await import('../../src/core/tfjs/wasmDir');
+  const { TfNearest } = await import('../../src/core/word2vec/tfNearest');
+  await setupBackend(nodeModulesWasmDir());
+  const rng = new Rng(2);
+  const words = Array.from({ length: 500 }, (_, i) => `w${i}`);
+  const v = new WordVectors(words, rng.uniformArray(500 * 24, -1, 1), 24);
+  const index = new TfNearest(v);
+  for (const w of ['w0', 'w17', 'w499']) {
+    const i = v.index.get(w)!;
+    const q = v.vectors.subarray(i * 24, (i + 1) * 24);
+    const plain = v.neighbors(w, 10);
+    const fast = await index.nearest(q, 10, new Set([i]));
+    assert.deepEqual(fast.map((n) => n.word), plain.map((n) => n.word));
+    assertClose(fast.map((n) => n.similarity), plain.map((n) => n.similarity), 1e-5, 'similarities');
+  }
+  index.dispose();
+});
