@@ -10,11 +10,11 @@ async function main(): Promise<void> {
   const model = new Seq2Seq({ attention: 'dot', sourceVocabSize: 2000, targetVocabSize: 2000, embeddingSize: 128, units: 128 }, 1);
   const rng = new Rng(3);
   const src = Array.from({ length: 12 }, () => 4 + rng.int(1996));
-  for (let i = 0; i < 20; i++) await model.decode(src, { maxLength: 12 });
+  for (let i = 0; i < 20; i++) await model.decode(src, { maxLength: 12, stopAtEos: false });
   const times: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
-    const d = await model.decode(src, { maxLength: 12 });
+    const d = await model.decode(src, { maxLength: 12, stopAtEos: false });
     times.push(performance.now() - t0);
     if (d.attention.length === 0 && d.ids.length > 0) throw new Error('no attention returned');
   }

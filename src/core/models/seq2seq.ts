@@ -172,18 +172,28 @@ export class Seq2Seq {
   }
 
   /** The output layer: features [N, outIn] → logits [N, Vt]. */
-  private project(out: tf.Tensor2D): tf.Tensor2D {
+  /**
+   * The output layer. With tied embeddings, `embeddingT` ([E, Vt], transposed once
+   * per sentence) spares decoding a transpose of the whole embedding at every step.
+   */
+  private project(out: tf.Tensor2D, embeddingT?: tf.Tensor2D): tf.Tensor2D {
     const w = this.weights;
-    const logits = this.config.tieEmbeddings
-      ? tf.matMul(tf.matMul(out, w['output/projection']), w['decoder/embedding'], false, true) // [N, E] x [Vt, E]ᵀ
-      : tf.matMul(out, w['output/kernel']);
+    let logits: tf.Tensor;
+    if (!this.config.tieEmbeddings) logits = tf.matMul(out, w['output/kernel']);
+    else if (embeddingT) logits = tf.matMul(tf.matMul(out, w['output/projection']), embeddingT); // [N, E] x [E, Vt]
+    else logits = tf.matMul(tf.matMul(out, w['output/projection']), w['decoder/embedding'], false, true); // [N, E] x [Vt, E]ᵀ
     return tf.add(logits, w['output/bias']) as tf.Tensor2D;
   }
 
+  /** What decoding a sentence reuses at every step: the transposed output embedding. */
+  private inferenceOutput(): tf.Tensor2D | undefined {
+    return this.config.tieEmbeddings ? (tf.transpose(this.weights['decoder/embedding']) as tf.Tensor2D) : undefined;
+  }
+
   /** One decoder step with its logits (inference, and training with scheduled sampling). */
-  private decodeStepLogits(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D) {
+  private decodeStepLogits(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D, embeddingT?: tf.Tensor2D) {
     const step = this.decodeStep(prevIds, state, mem, fixedContext);
-    return { ...step, logits: this.project(step.out) };
+    return { ...step, logits: this.project(step.out, embeddingT) };
   }
 
   /**
@@ -225,7 +235,7 @@ export class Seq2Seq {
    * Decodes one source sentence: greedy (argmax kept on the device, read back
    * once) or, with `forced`, fed the reference target ids (teacher-forced).
    */
-  async decode(sourceIds: readonly number[], options: { maxLength?: number; forced?: readonly number[] } = {}): Promise<Decoded> {
+  async decode(sourceIds: readonly number[], options: { maxLength?: number; forced?: readonly number[]; stopAtEos?: boolean } = {}): Promise<Decoded> {
     if (sourceIds.length === 0) throw new Error('decode: empty source');
     const S = sourceIds.length;
     const forced = options.forced;
@@ -235,14 +245,16 @@ export class Seq2Seq {
       const mask = tf.ones([1, S]) as tf.Tensor2D;
       const { states, final } = this.encode(source, mask);
       const mem = this.memory(states, mask);
+      const embeddingT = this.inferenceOutput();
       let state = final;
       let prev = tf.tensor1d([BOS_ID], 'int32');
       const ids: tf.Tensor[] = [];
       const logps: tf.Tensor[] = [];
       const alphas: tf.Tensor[] = [];
       const contexts: tf.Tensor[] = [];
+      const stopAtEos = !forced && options.stopAtEos !== false;
       for (let t = 0; t < steps; t++) {
-        const step = this.decodeStepLogits(prev, state, mem, final);
+        const step = this.decodeStepLogits(prev, state, mem, final, embeddingT);
         const logp = tf.logSoftmax(step.logits); // [1, Vt]
         const chosen = tf.cast(tf.argMax(step.logits, 1), 'int32') as tf.Tensor1D; // [1]
         const picked = forced ? tf.tensor1d([t < forced.length ? forced[t] : EOS_ID], 'int32') : chosen;
@@ -252,6 +264,8 @@ export class Seq2Seq {
         contexts.push(step.context);
         state = step.state;
         prev = picked;
+        // On the CPU a one-number read is cheap: stop at </s> instead of decoding to maxLength.
+        if (stopAtEos && chosen.dataSync()[0] === EOS_ID) break;
       }
       return [tf.concat(ids), tf.concat(logps), tf.concat(alphas), tf.concat(contexts)];
     });
@@ -260,10 +274,10 @@ export class Seq2Seq {
       const H = this.config.units;
       const width = this.config.attention === 'none' ? 0 : S;
       // Free-running: stop at the first </s>. Forced: every step of the reference (plus its </s>).
-      let n = steps;
+      let n = ids.length;
       if (!forced) {
         const end = Array.from(ids).indexOf(EOS_ID);
-        n = end < 0 ? steps : end + 1;
+        n = end < 0 ? ids.length : end + 1;
       }
       const out: Decoded = { ids: [], attention: [], contexts: [], logProb: 0 };
       for (let t = 0; t < n; t++) {
@@ -304,7 +318,8 @@ export class Seq2Seq {
       const source = tf.tensor2d([sourceIds as number[]], [1, S], 'int32');
       const mask = tf.ones([1, S]) as tf.Tensor2D;
       const { states, final } = this.encode(source, mask);
-      return { states: tf.keep(states), final: tf.keep(final) };
+      const embeddingT = this.inferenceOutput();
+      return { states: tf.keep(states), final: tf.keep(final), embeddingT: embeddingT && tf.keep(embeddingT) };
     });
     let beams: Hyp[] = [{ ids: [], attention: [], contexts: [], logProb: 0 }];
     let state = tf.keep(enc.final.clone()); // [k, H]
@@ -316,7 +331,7 @@ export class Seq2Seq {
           const states = tf.tile(enc.states, [k, 1, 1]) as tf.Tensor3D; // [k, S, H]
           const mem = this.memory(states, tf.ones([k, S]) as tf.Tensor2D);
           const fixed = tf.tile(enc.final, [k, 1]) as tf.Tensor2D;
-          const step = this.decodeStepLogits(tf.tensor1d(prevIds, 'int32'), state, mem, fixed);
+          const step = this.decodeStepLogits(tf.tensor1d(prevIds, 'int32'), state, mem, fixed, enc.embeddingT);
           return [tf.logSoftmax(step.logits), step.state, step.alpha ?? tf.zeros([k, 0]), step.context];
         });
         const [logp, alpha, ctx] = await Promise.all([logpT.data(), alphaT.data(), ctxT.data()]);
@@ -359,7 +374,7 @@ export class Seq2Seq {
       const best = finished[0];
       return { ids: best.ids, attention: best.attention, contexts: best.contexts, logProb: best.logProb };
     } finally {
-      tf.dispose([state, enc.states, enc.final]);
+      tf.dispose([state, enc.states, enc.final, ...(enc.embeddingT ? [enc.embeddingT] : [])]);
     }
   }
 }
