@@ -101,3 +101,16 @@ export async function gradientNorms(cell: RecurrentCell, x: tf.Tensor3D): Promis
     norms.dispose();
   }
 }
+
+/**
+ * Loads named tensors into a model's named variables (a checkpoint's weights);
+ * every variable must be present, with its shape.
+ */
+export function assignWeights(variables: Record<string, tf.Variable>, named: Record<string, tf.Tensor>): void {
+  for (const [name, v] of Object.entries(variables)) {
+    const t = named[name];
+    if (!t) throw new Error(`checkpoint has no weight "${name}"`);
+    if (t.shape.join() !== v.shape.join()) throw new Error(`weight "${name}" has shape [${t.shape}] in the checkpoint, the model expects [${v.shape}]`);
+    v.assign(t);
+  }
+}

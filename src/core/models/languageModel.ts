@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentKind } from '../../protocol/trace';
 import { Rng } from '../random';
-import { gradientNorms, RecurrentCell, variable } from './cell';
+import { gradientNorms, RecurrentCell, variable, assignWeights } from './cell';
 import { GruCell } from './gru';
 import { LstmCell } from './lstm';
 import { RnnCell } from './rnn';
@@ -86,14 +86,7 @@ export class LanguageModel {
 
   /** Replaces every weight with the named tensors (shapes must match). */
   setWeights(named: Record<string, tf.Tensor>): void {
-    for (const [name, variable] of Object.entries(this.weights)) {
-      const t = named[name];
-      if (!t) throw new Error(`checkpoint has no weight "${name}"`);
-      if (t.shape.join() !== variable.shape.join()) {
-        throw new Error(`weight "${name}" has shape [${t.shape}] in the checkpoint, the model expects [${variable.shape}]`);
-      }
-      variable.assign(t);
-    }
+    assignWeights(this.weights, named);
   }
 
   /** ids: [batch, time] int32 → logits [time * batch, vocab], time-major rows. */

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { BOS_ID, EOS_ID } from '../vocab';
 import { additiveAttention, additiveKeys, AttentionOutput, dotAttention, maskBias } from './attention';
-import { uniformInit, variable } from './cell';
+import { uniformInit, variable, assignWeights } from './cell';
 import { GruCell } from './gru';
 
 export type AttentionKind = 'none' | 'additive' | 'dot';
@@ -107,12 +107,7 @@ export class Seq2Seq {
   }
 
   setWeights(named: Record<string, tf.Tensor>): void {
-    for (const [name, v] of Object.entries(this.weights)) {
-      const t = named[name];
-      if (!t) throw new Error(`checkpoint has no weight "${name}"`);
-      if (t.shape.join() !== v.shape.join()) throw new Error(`weight "${name}": checkpoint [${t.shape}], model [${v.shape}]`);
-      v.assign(t);
-    }
+    assignWeights(this.weights, named);
   }
 
   dispose(): void {

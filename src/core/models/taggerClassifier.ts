@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RecurrentKind } from '../../protocol/trace';
 import { Rng } from '../random';
-import { RecurrentCell, uniformInit, variable } from './cell';
+import { RecurrentCell, uniformInit, variable, assignWeights } from './cell';
 import { makeCell } from './languageModel';
 
 export interface TaggerClassifierConfig {
@@ -66,12 +66,7 @@ export class TaggerClassifier {
   }
 
   setWeights(named: Record<string, tf.Tensor>): void {
-    for (const [name, v] of Object.entries(this.weights)) {
-      const t = named[name];
-      if (!t) throw new Error(`checkpoint has no weight "${name}"`);
-      if (t.shape.join() !== v.shape.join()) throw new Error(`weight "${name}": checkpoint [${t.shape}], model [${v.shape}]`);
-      v.assign(t);
-    }
+    assignWeights(this.weights, named);
   }
 
   dispose(): void {

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { BOS_ID, EOS_ID, PAD_ID } from '../vocab';
-import { uniformInit, variable } from './cell';
+import { uniformInit, variable, assignWeights } from './cell';
 import type { Decoded, PairBatch } from './seq2seq';
 
 export interface TransformerConfig {
@@ -153,12 +153,7 @@ export class Transformer {
   }
 
   setWeights(named: Record<string, tf.Tensor>): void {
-    for (const [name, v] of Object.entries(this.weights)) {
-      const t = named[name];
-      if (!t) throw new Error(`checkpoint has no weight "${name}"`);
-      if (t.shape.join() !== v.shape.join()) throw new Error(`weight "${name}": checkpoint [${t.shape}], model [${v.shape}]`);
-      v.assign(t);
-    }
+    assignWeights(this.weights, named);
   }
 
   dispose(): void {
