@@ -5,6 +5,8 @@
  * JSON document on stdout; progress goes to stderr. Errors: exit status 2 and one
  * line `seqlens: <what>: <why>` on stderr, never a stack trace.
  */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../core/data/pairs';
 import { analogyTask, Args, neighborsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
@@ -45,6 +47,8 @@ const HELP = `seqlens: sequence models in a terminal
   seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
   seqlens neighbors --vectors FILE|DIR --word W [-k 10]
   seqlens analogy --vectors FILE|DIR --a A --b B --c C [-k 10]
+  seqlens bench [NAME…]   (in a checkout: activation, step-probe, repaint, decode, knn,
+                           train-lstm-lm, train-seq2seq, word2vec, word2vec-quality)
 
 Every verb takes --json and then prints one JSON document on stdout.`;
 
@@ -62,11 +66,9 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP + '\n');
     return;
   }
+  if (a.verb === 'bench') return bench(argv.slice(1));
   const run = VERBS[a.verb];
-  if (!run) {
-    if (a.verb === 'bench') throw new TaskError('bench: run `npm run bench` in a checkout (the benchmarks are not part of the packaged command yet)');
-    throw new TaskError(`unknown command "${a.verb}" (try seqlens help)`);
-  }
+  if (!run) throw new TaskError(`unknown command "${a.verb}" (try seqlens help)`);
   const wasmDir = path.join(__dirname, 'wasm');
   const status = await setupBackend(wasmDir);
   const progress = (line: string) => process.stderr.write(line + '\n');
@@ -81,6 +83,19 @@ async function main(argv: string[]): Promise<void> {
   }
   if (a.flags.has('json')) process.stdout.write(JSON.stringify(r.json) + '\n');
   else process.stdout.write(r.text + (r.text.endsWith('\n') ? '' : '\n'));
+}
+
+/**
+ * `seqlens bench [NAME…] [--json]`: the benchmarks of a checkout (bench/), built and run
+ * in their own process; they compare against PyTorch, gensim and numpy where installed.
+ */
+function bench(args: string[]): void {
+  const build = path.join(ROOT, 'scripts', 'build.mjs');
+  if (!fs.existsSync(build)) throw new TaskError('bench: the benchmarks run from a checkout of SeqLens (bench/ and scripts/ are not in the package)');
+  const built = spawnSync(process.execPath, [build, '--bench'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new TaskError('bench: building the benchmarks failed (see above)');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'out', 'bench', 'run.js'), ...args], { stdio: 'inherit' });
+  if (r.status !== 0) throw new TaskError(`bench: the benchmarks failed (exit ${r.status})`);
 }
 
 main(process.argv.slice(2)).then(
