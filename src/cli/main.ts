@@ -61,12 +61,12 @@ const VERBS: Record<string, (a: Args, hooks: TaskHooks) => Promise<TaskResult>> 
 };
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'bench') return bench(argv.slice(1)); // benchmark names are positional
   const a = parseArgs(argv);
   if (a.verb === 'help' || a.verb === '--help' || a.verb === '-h') {
     process.stdout.write(HELP + '\n');
     return;
   }
-  if (a.verb === 'bench') return bench(argv.slice(1));
   const run = VERBS[a.verb];
   if (!run) throw new TaskError(`unknown command "${a.verb}" (try seqlens help)`);
   const wasmDir = path.join(__dirname, 'wasm');
