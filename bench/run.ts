@@ -273,6 +273,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
-  console.error(e instanceof Error ? e.stack : e);
-  process.exit(1);
+  console.error(`bench: ${e instanceof Error ? e.message : e}`);
+  if (process.env.SEQLENS_DEBUG && e instanceof Error) console.error(e.stack);
+  process.exit(2);
 });
