@@ -1,7 +1,8 @@
 """PyTorch references for the training-throughput benchmarks, one thread, the same shapes
 as bench/trainWorker.ts. Prints {"tokens_per_second": ...}.
   lstm-lm:  embedding 2000x128, LSTM 256, T=20, B=64, Adam, cross-entropy over 2000 words
-  seq2seq:  GRU 128 encoder-decoder with dot (Luong) attention, S=12, 11 target steps, B=64"""
+  seq2seq:  GRU 128 encoder-decoder with dot (Luong) attention, S=12, 11 target steps, B=64
+  transformer-lm: 2 pre-LN layers, d=128, 4 heads, FFN 512, causal, T=32, B=32, tied output"""
 import argparse, json, time
 import torch
 import torch.nn as nn
@@ -22,6 +23,25 @@ if a.workload == 'lstm-lm':
     def loss():
         h, _ = lstm(emb(ids))
         return nn.functional.cross_entropy(out(h.reshape(T * B, 256)), labels)
+    tokens = B * T
+elif a.workload == 'transformer-lm':
+    B, T, d = 32, 32, 128
+    emb = nn.Embedding(V, d)
+    layers = nn.ModuleList([nn.TransformerEncoderLayer(d, 4, 4 * d, dropout=0.0, batch_first=True, norm_first=True) for _ in range(2)])
+    norm = nn.LayerNorm(d)
+    outb = nn.Parameter(torch.zeros(V))
+    pos = torch.arange(T)[:, None]
+    div = torch.pow(10000.0, torch.arange(0, d, 2) / d)
+    pe = torch.zeros(T, d); pe[:, 0::2] = torch.sin(pos / div); pe[:, 1::2] = torch.cos(pos / div)
+    causal = torch.triu(torch.full((T, T), float('-inf')), 1)
+    params = list(emb.parameters()) + list(layers.parameters()) + list(norm.parameters()) + [outb]
+    ids = torch.randint(4, V, (B, T)); labels = torch.randint(4, V, (B * T,))
+    def loss():
+        x = emb(ids) * d ** 0.5 + pe
+        for layer in layers:
+            x = layer(x, src_mask=causal)
+        logits = norm(x).reshape(B * T, d) @ emb.weight.T + outb
+        return nn.functional.cross_entropy(logits, labels)
     tokens = B * T
 else:
     B, S, T = 64, 12, 11

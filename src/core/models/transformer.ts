@@ -85,9 +85,16 @@ export function multiHeadAttention(
   return tf.reshape(tf.add(tf.matMul(context, w[`${p}/output_kernel`] as tf.Tensor2D), w[`${p}/output_bias`]), [B, Tq, d]) as tf.Tensor3D;
 }
 
-function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor3D {
+export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor3D {
   const { mean, variance } = tf.moments(x, -1, true);
   return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), gamma), beta) as tf.Tensor3D;
+}
+
+/** Position-wise feed-forward: relu(x W1 + b1) W2 + b2, weights `${p}/ffn1_kernel` etc. */
+export function feedForward(w: Record<string, tf.Tensor>, p: string, x: tf.Tensor3D): tf.Tensor3D {
+  const [B, T, d] = x.shape;
+  const hidden = tf.relu(tf.add(tf.matMul(tf.reshape(x, [B * T, d]), w[`${p}/ffn1_kernel`]), w[`${p}/ffn1_bias`]));
+  return tf.reshape(tf.add(tf.matMul(hidden, w[`${p}/ffn2_kernel`]), w[`${p}/ffn2_bias`]), [B, T, d]) as tf.Tensor3D;
 }
 
 export interface TransformerProbe {
@@ -170,10 +177,7 @@ export class Transformer {
   }
 
   private ffn(p: string, x: tf.Tensor3D): tf.Tensor3D {
-    const [B, T, d] = x.shape;
-    const w = this.weights;
-    const hidden = tf.relu(tf.add(tf.matMul(tf.reshape(x, [B * T, d]), w[`${p}/ffn1_kernel`]), w[`${p}/ffn1_bias`]));
-    return tf.reshape(tf.add(tf.matMul(hidden, w[`${p}/ffn2_kernel`]), w[`${p}/ffn2_bias`]), [B, T, d]) as tf.Tensor3D;
+    return feedForward(this.weights, p, x);
   }
 
   /** source [B, S] → memory [B, S, d]; padding positions are masked out of every attention. */
