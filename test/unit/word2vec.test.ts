@@ -15,7 +15,7 @@ import { assertClose, ROOT } from './helpers';
 const kernel = fs.readFileSync(path.join(ROOT, 'dist', 'wasm', 'sgns.wasm'));
 
 test('the SIMD kernel does word2vec.c\'s update for one pair (positive + negatives)', async () => {
-  const dim = 12; // a multiple of 4
+  const dim = 16; // a multiple of 8 (rows of 32 bytes)
   const row = dim * 4;
   const memory = new WebAssembly.Memory({ initial: 1 });
   const { instance } = await WebAssembly.instantiate(kernel, { env: { memory } });

@@ -116,8 +116,9 @@ export async function trainSkipGram(sentences: ReadonlyArray<readonly string[]>,
   for (const s of corpus) trainWords += s.length;
   const rawWords = sentences.reduce((n, s) => n + s.length, 0);
 
-  // Memory: syn0 | syn1neg | neu (scratch row) | exp table | targets. Rows padded to 16 bytes.
-  const dimPadded = Math.ceil(c.dim / 4) * 4;
+  // Memory: syn0 | syn1neg | neu (scratch row) | exp table | targets. Rows padded to 32 bytes
+  // (8 floats): the kernel takes two f32x4 vectors per turn.
+  const dimPadded = Math.ceil(c.dim / 8) * 8;
   const row = dimPadded * 4;
   const SYN0 = 0;
   const SYN1 = V * row;
@@ -153,27 +154,43 @@ export async function trainSkipGram(sentences: ReadonlyArray<readonly string[]>,
   let lastReport = 0;
   let alpha = c.alpha;
 
+  // The hot loop keeps its random state in a local (xorshift inlined): a closure call per draw
+  // cost as much as the arithmetic it feeds.
+  let s = rng() | 1;
+  const { window, negative } = c;
   outer: for (let epoch = 0; epoch < c.epochs; epoch++) {
     for (const words of corpus) {
       // Subsample this sentence.
       let len = 0;
       for (let i = 0; i < words.length; i++) {
         const w = words[i];
-        if (keep[w] < 1 && keep[w] < rng() / RNG_MAX) continue;
+        if (keep[w] < 1) {
+          s ^= s << 13;
+          s ^= s >>> 17;
+          s ^= s << 5;
+          if (keep[w] < (s >>> 2) / RNG_MAX) continue;
+        }
         sentence[len++] = w;
       }
       alpha = Math.fround(Math.max(c.alpha * (1 - processed / (total + 1)), minAlpha));
       for (let p = 0; p < len; p++) {
         const word = sentence[p];
-        const b = rng() % c.window; // the window shrinks at random: nearer words count more
-        for (let a = b; a < 2 * c.window + 1 - b; a++) {
-          if (a === c.window) continue;
-          const ctx = p - c.window + a;
-          if (ctx < 0 || ctx >= len) continue;
-          targets[0] = SYN1 + word * row;
+        const positive = SYN1 + word * row;
+        s ^= s << 13;
+        s ^= s >>> 17;
+        s ^= s << 5;
+        const b = (s >>> 2) % window; // the window shrinks at random: nearer words count more
+        const from = Math.max(0, p - window + b);
+        const to = Math.min(len - 1, p + window - b);
+        for (let ctx = from; ctx <= to; ctx++) {
+          if (ctx === p) continue;
+          targets[0] = positive;
           let n = 1;
-          for (let d = 0; d < c.negative; d++) {
-            const t = table[rng() % tableSize];
+          for (let d = 0; d < negative; d++) {
+            s ^= s << 13;
+            s ^= s >>> 17;
+            s ^= s << 5;
+            const t = table[(s >>> 2) % tableSize];
             if (t === word) continue;
             targets[n++] = SYN1 + t * row;
           }
