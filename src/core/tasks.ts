@@ -24,6 +24,7 @@ import { trainLanguageModel } from './training/trainLanguageModel';
 import { trainTranslation, translate, translationModelFromCheckpoint, TRANSLATION_DEFAULTS } from './training/trainTranslation';
 import { Vocab } from './vocab';
 import { trainSkipGram } from './word2vec/skipgram';
+import { parseVectors, VectorFileError } from './word2vec/parse';
 import { WordVectors } from './word2vec/vectors';
 import { STATE_NAMES } from '../protocol/trace';
 
@@ -416,7 +417,7 @@ export async function translateTask(a: Args, _hooks?: TaskHooks): Promise<TaskRe
 }
 
 // ---- neighbors / analogy --------------------------------------------------------------------
-/** Word vectors from a SeqLens word2vec checkpoint folder, or a word2vec text file. */
+/** Word vectors from a SeqLens word2vec checkpoint folder, or a vector file (word2vec text or binary, GloVe, projector TSV with --metadata). */
 function loadVectors(a: Args, spec: string): WordVectors {
   if (!fs.existsSync(spec)) throw new TaskError(`${a.verb}: ${spec}: no such file or folder`);
   if (fs.statSync(spec).isDirectory()) {
@@ -427,31 +428,19 @@ function loadVectors(a: Args, spec: string): WordVectors {
     tf.dispose(Object.values(weights));
     return v;
   }
-  return parseWord2VecText(readText(a, spec), spec);
-}
-
-/** word2vec text format: a header "count dim", then "word v1 … vdim" per line. */
-function parseWord2VecText(text: string, file: string): WordVectors {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = lines[0].trim().split(/\s+/).map(Number);
-  if (header.length !== 2 || !header.every((n) => Number.isInteger(n) && n > 0)) throw new TaskError(`${file}:1: expected a header "<count> <dimensions>"`);
-  const [count, dim] = header;
-  if (dim > 10_000) throw new TaskError(`${file}:1: ${dim} dimensions is more than this reader accepts (10,000)`);
-  const words: string[] = [];
-  const data = new Float32Array(Math.min(count, lines.length) * dim);
-  for (let i = 1; i < lines.length && words.length < count; i++) {
-    if (lines[i].trim() === '') continue;
-    const parts = lines[i].trim().split(/\s+/);
-    if (parts.length !== dim + 1) throw new TaskError(`${file}:${i + 1}: expected a word and ${dim} numbers, found ${parts.length - 1} numbers`);
-    for (let k = 0; k < dim; k++) {
-      const x = Number(parts[k + 1]);
-      if (!Number.isFinite(x)) throw new TaskError(`${file}:${i + 1}: "${parts[k + 1]}" is not a finite number`);
-      data[words.length * dim + k] = x;
-    }
-    words.push(parts[0]);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(spec);
+  } catch (e) {
+    throw new TaskError(`${a.verb}: ${spec}: ${(e as Error).message}`);
   }
-  if (words.length !== count) throw new TaskError(`${file}: the header promises ${count} vectors, the file has ${words.length}`);
-  return new WordVectors(words, data, dim);
+  const metadata = str(a, 'metadata');
+  try {
+    return parseVectors(bytes, spec, metadata ? { metadata: fs.readFileSync(metadata), metadataFile: metadata } : {});
+  } catch (e) {
+    if (e instanceof VectorFileError) throw new TaskError(`${a.verb}: ${e.message}`);
+    throw e;
+  }
 }
 
 export async function neighborsTask(a: Args, _hooks?: TaskHooks): Promise<TaskResult> {
