@@ -21,6 +21,7 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Reads lines and numbers from a byte buffer, tracking the line number for errors. */
 class Cursor {
@@ -242,6 +243,7 @@ function parseWord2VecBinary(cur: Cursor): WordVectors {
   cur.line++;
   const words: string[] = [];
   const data = new Float32Array(count * dim);
+  const dataBytes = new Uint8Array(data.buffer);
   const b = cur.bytes;
   for (let r = 0; r < count; r++) {
     while (cur.pos < b.length && (b[cur.pos] === LF || b[cur.pos] === SPACE)) cur.pos++;
@@ -254,12 +256,15 @@ function parseWord2VecBinary(cur: Cursor): WordVectors {
     words.push(Buffer.from(b.buffer, b.byteOffset + ws, cur.pos - ws).toString('utf8'));
     cur.pos++; // the space
     if (cur.pos + dim * 4 > b.length) cur.fail(`vector ${r + 1} ("${words[r]}") is cut short: the file is truncated`);
-    // Little-endian float32s: copy through a view (the offset need not be aligned).
-    const view = new DataView(b.buffer, b.byteOffset + cur.pos, dim * 4);
-    for (let k = 0; k < dim; k++) {
-      const v = view.getFloat32(k * 4, true);
-      if (!Number.isFinite(v)) cur.fail(`vector ${r + 1} ("${words[r]}") holds ${v} at dimension ${k + 1}`);
-      data[r * dim + k] = v;
+    // Little-endian float32s: a byte copy into the (aligned) matrix, then a finiteness check.
+    if (LITTLE_ENDIAN) dataBytes.set(b.subarray(cur.pos, cur.pos + dim * 4), r * dim * 4);
+    else {
+      const view = new DataView(b.buffer, b.byteOffset + cur.pos, dim * 4);
+      for (let k = 0; k < dim; k++) data[r * dim + k] = view.getFloat32(k * 4, true);
+    }
+    for (let k = r * dim; k < (r + 1) * dim; k++) {
+      const v = data[k];
+      if (v - v !== 0) cur.fail(`vector ${r + 1} ("${words[r]}") holds ${v} at dimension ${k - r * dim + 1}`); // NaN or ±Infinity
     }
     cur.pos += dim * 4;
   }
