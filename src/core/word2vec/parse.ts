@@ -79,12 +79,20 @@ class Cursor {
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.pos, end - this.pos).toString('latin1').replace(/\s.*$/s, '');
   }
 
-  /** A finite number; exact float32 for the usual forms, parseFloat for the rest. */
-  number(): number {
-    this.skipBlanks();
+  /**
+   * A finite number; exact float32 for the usual forms, parseFloat for the rest.
+   * With `row` (the row's word, this is number k of dim), a line that ends early is refused.
+   */
+  number(row?: string, k = 0, dim = 0, note = ''): number {
     const b = this.bytes;
-    const start = this.pos;
     let i = this.pos;
+    while (i < b.length && (b[i] === SPACE || b[i] === TAB || b[i] === CR)) i++;
+    if (row !== undefined && (i >= b.length || b[i] === LF)) {
+      this.pos = i;
+      this.fail(`expected ${dim} numbers after "${row}"${note}, found ${k}`);
+    }
+    this.pos = i;
+    const start = i;
     let neg = false;
     if (b[i] === 0x2d || b[i] === 0x2b) {
       neg = b[i] === 0x2d;
@@ -222,10 +230,9 @@ function parseWord2VecText(cur: Cursor): WordVectors {
   const data = new Float32Array(count * dim);
   for (let r = 0; r < count; r++) {
     words.push(cur.word('space'));
-    for (let k = 0; k < dim; k++) {
-      if (cur.atLineEnd()) cur.fail(`expected ${dim} numbers after "${words[r]}", found ${k}`);
-      data[r * dim + k] = cur.number();
-    }
+    const base = r * dim;
+    const word = words[r];
+    for (let k = 0; k < dim; k++) data[base + k] = cur.number(word, k, dim);
     const more = cur.endLine();
     if (!more && r < count - 1) cur.fail(`the header promises ${count} vectors, the file ends after ${r + 1}`);
   }
@@ -289,10 +296,9 @@ function parseGlove(cur: Cursor): WordVectors {
     const r = words.length;
     if (r >= count) cur.fail(`more rows than the file can hold at ${dim} numbers each`);
     words.push(cur.word('space'));
-    for (let k = 0; k < dim; k++) {
-      if (cur.atLineEnd()) cur.fail(`expected ${dim} numbers after "${words[r]}" (as on line 1), found ${k}`);
-      data[r * dim + k] = cur.number();
-    }
+    const base = r * dim;
+    const word = words[r];
+    for (let k = 0; k < dim; k++) data[base + k] = cur.number(word, k, dim, ' (as on line 1)');
     if (!cur.endLine()) break;
   }
   return new WordVectors(words, data.subarray(0, words.length * dim), dim);
