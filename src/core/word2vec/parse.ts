@@ -165,6 +165,65 @@ class Cursor {
   }
 }
 
+/**
+ * The hot path: `dim` plain decimals ("-0.123456", "1e-3") separated by spaces or tabs,
+ * written into out[offset…]. Returns the position after the last one, or −1 at anything
+ * else (the caller then re-reads the row slowly, to say exactly what is wrong).
+ */
+function fastRow(b: Uint8Array, pos: number, out: Float32Array, offset: number, dim: number): number {
+  const n = b.length;
+  for (let k = 0; k < dim; k++) {
+    let c = b[pos];
+    while (c === SPACE || c === TAB) c = b[++pos];
+    let neg = false;
+    if (c === 0x2d) {
+      neg = true;
+      c = b[++pos];
+    }
+    let mant = 0;
+    let digits = 0;
+    let exp = 0;
+    while (c >= 0x30 && c <= 0x39) {
+      mant = mant * 10 + (c - 0x30);
+      digits++;
+      c = b[++pos];
+    }
+    if (c === 0x2e) {
+      c = b[++pos];
+      while (c >= 0x30 && c <= 0x39) {
+        mant = mant * 10 + (c - 0x30);
+        digits++;
+        exp--;
+        c = b[++pos];
+      }
+    }
+    if (digits === 0 || digits > 15) return -1;
+    if (c === 0x65 || c === 0x45) {
+      c = b[++pos];
+      let eneg = false;
+      if (c === 0x2d || c === 0x2b) {
+        eneg = c === 0x2d;
+        c = b[++pos];
+      }
+      let e = 0;
+      let ed = 0;
+      while (c >= 0x30 && c <= 0x39 && ed < 3) {
+        e = e * 10 + (c - 0x30);
+        ed++;
+        c = b[++pos];
+      }
+      if (ed === 0) return -1;
+      exp += eneg ? -e : e;
+    }
+    if (pos < n && c !== SPACE && c !== TAB && c !== LF && c !== CR) return -1;
+    if (exp < -22 || exp > 22) return -1;
+    const v = Math.fround(exp < 0 ? mant / POW10[-exp] : mant * POW10[exp]);
+    if (v === Infinity) return -1;
+    out[offset + k] = neg ? -v : v;
+  }
+  return pos;
+}
+
 function countLines(bytes: Uint8Array): number {
   let n = 0;
   let last = LF;
@@ -232,7 +291,9 @@ function parseWord2VecText(cur: Cursor): WordVectors {
     words.push(cur.word('space'));
     const base = r * dim;
     const word = words[r];
-    for (let k = 0; k < dim; k++) data[base + k] = cur.number(word, k, dim);
+    const end = fastRow(cur.bytes, cur.pos, data, base, dim);
+    if (end >= 0) cur.pos = end;
+    else for (let k = 0; k < dim; k++) data[base + k] = cur.number(word, k, dim);
     const more = cur.endLine();
     if (!more && r < count - 1) cur.fail(`the header promises ${count} vectors, the file ends after ${r + 1}`);
   }
@@ -298,7 +359,9 @@ function parseGlove(cur: Cursor): WordVectors {
     words.push(cur.word('space'));
     const base = r * dim;
     const word = words[r];
-    for (let k = 0; k < dim; k++) data[base + k] = cur.number(word, k, dim, ' (as on line 1)');
+    const end = fastRow(cur.bytes, cur.pos, data, base, dim);
+    if (end >= 0) cur.pos = end;
+    else for (let k = 0; k < dim; k++) data[base + k] = cur.number(word, k, dim, ' (as on line 1)');
     if (!cur.endLine()) break;
   }
   return new WordVectors(words, data.subarray(0, words.length * dim), dim);
