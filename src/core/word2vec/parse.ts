@@ -313,16 +313,16 @@ function parseWord2VecBinary(cur: Cursor): WordVectors {
   const data = new Float32Array(count * dim);
   const dataBytes = new Uint8Array(data.buffer);
   const b = cur.bytes;
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.length); // for indexOf and ranged UTF-8 decoding
   for (let r = 0; r < count; r++) {
-    while (cur.pos < b.length && (b[cur.pos] === LF || b[cur.pos] === SPACE)) cur.pos++;
+    let pos = cur.pos;
+    while (pos < b.length && (b[pos] === LF || b[pos] === SPACE)) pos++;
+    cur.pos = pos;
     if (cur.done) cur.fail(`the header promises ${count} vectors, the file ends after ${r} (truncated?)`);
-    const ws = cur.pos;
-    while (cur.pos < b.length && b[cur.pos] !== SPACE) {
-      if (cur.pos - ws > 1000) cur.fail(`vector ${r + 1}: no word ends within 1,000 bytes (not a word2vec binary file?)`);
-      cur.pos++;
-    }
-    words.push(Buffer.from(b.buffer, b.byteOffset + ws, cur.pos - ws).toString('utf8'));
-    cur.pos++; // the space
+    const space = buf.indexOf(SPACE, pos);
+    if (space < 0 || space - pos > 1000) cur.fail(`vector ${r + 1}: no word ends within 1,000 bytes (not a word2vec binary file?)`);
+    words.push(buf.toString('utf8', pos, space));
+    cur.pos = space + 1; // after the space
     if (cur.pos + dim * 4 > b.length) cur.fail(`vector ${r + 1} ("${words[r]}") is cut short: the file is truncated`);
     // Little-endian float32s: a byte copy into the (aligned) matrix, then a finiteness check.
     if (LITTLE_ENDIAN) dataBytes.set(b.subarray(cur.pos, cur.pos + dim * 4), r * dim * 4);

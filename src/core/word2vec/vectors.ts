@@ -19,10 +19,9 @@ export class WordVectors {
     readonly dim: number,
   ) {
     if (vectors.length !== words.length * dim) throw new Error(`word vectors: ${words.length} words × ${dim} dimensions need ${words.length * dim} numbers, got ${vectors.length}`);
+    // Backwards, so that a repeated word keeps its first row, with one map operation per word.
     this.index = new Map();
-    words.forEach((w, i) => {
-      if (!this.index.has(w)) this.index.set(w, i);
-    });
+    for (let i = words.length - 1; i >= 0; i--) this.index.set(words[i], i);
   }
 
   get size(): number {
