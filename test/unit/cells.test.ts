@@ -96,9 +96,8 @@ const T = 6;
 const rng = new Rng(3);
 const xs = Array.from({ length: T }, () => Array.from({ length: E }, () => rng.uniform(-2, 2)));
 
-test('LSTM probe = float64 reference (random weights, 7 units, 6 steps)', async () => {
-  const cell = new LstmCell({ inputSize: E, units: H }, new Rng(9));
-  const w = await weightsOf(cell);
+/** The LSTM's [h c i f g o] per step, from the equations in float64. */
+function lstmReference(w: Record<string, Float32Array>): number[] {
   let h = new Array(H).fill(0);
   let c = new Array(H).fill(0);
   const expected: number[] = [];
@@ -112,25 +111,19 @@ test('LSTM probe = float64 reference (random weights, 7 units, 6 steps)', async 
     h = c.map((cv, u) => o[u] * Math.tanh(cv));
     expected.push(...h, ...c, ...i, ...f, ...g, ...o);
   }
-  assertClose(await probe(cell, xs), expected, 1e-5, 'lstm');
+  return expected;
+}
+
+test('LSTM probe = float64 reference (random weights, 7 units, 6 steps)', async () => {
+  const cell = new LstmCell({ inputSize: E, units: H }, new Rng(9));
+  assertClose(await probe(cell, xs), lstmReference(await weightsOf(cell)), 1e-5, 'lstm');
 });
 
 test('LSTM probe on the cpu backend (the fallback when wasm cannot start) = float64 reference', async () => {
   await useCpu();
   try {
     const cell = new LstmCell({ inputSize: E, units: H }, new Rng(9));
-    const w = await weightsOf(cell);
-    let h = new Array(H).fill(0);
-    let c = new Array(H).fill(0);
-    const expected: number[] = [];
-    for (const x of xs) {
-      const z = affine(x, w.kernel, h, w.recurrent_kernel, 4 * H, w.bias);
-      const [i, f, g, o] = [z.slice(0, H).map(sig), z.slice(H, 2 * H).map(sig), z.slice(2 * H, 3 * H).map(Math.tanh), z.slice(3 * H).map(sig)];
-      c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
-      h = c.map((cv, u) => o[u] * Math.tanh(cv));
-      expected.push(...h, ...c, ...i, ...f, ...g, ...o);
-    }
-    assertClose(await probe(cell, xs), expected, 1e-5, 'lstm on cpu');
+    assertClose(await probe(cell, xs), lstmReference(await weightsOf(cell)), 1e-5, 'lstm on cpu');
   } finally {
     await tf.setBackend('wasm');
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
+import { Rng } from '../../src/core/random';
 import { setupBackend } from '../../src/core/tfjs/backend';
 import { nodeModulesWasmDir } from '../../src/core/tfjs/wasmDir';
 
@@ -29,4 +30,14 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     }
   }
   assert.ok(worst <= tol, `${what}: max abs diff ${worst} at ${at} (${actual[at]} vs ${expected[at]}) > ${tol}`);
+}
+
+/** Sequences of random symbols (ids 4 … 4+symbols−1) and their reversals: a task whose alignment is known. */
+export function reversalData(n: number, seed: number, symbols: number, minLength: number, lengths: number): Array<{ source: number[]; target: number[] }> {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    const len = minLength + rng.int(lengths);
+    const source = Array.from({ length: len }, () => 4 + rng.int(symbols));
+    return { source, target: [...source].reverse() };
+  });
 }

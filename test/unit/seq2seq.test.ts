@@ -11,23 +11,16 @@ import { AttentionKind, Seq2Seq } from '../../src/core/models/seq2seq';
 import { Rng } from '../../src/core/random';
 import { maskedSparseCrossEntropy } from '../../src/core/training/losses';
 import { train } from '../../src/core/training/trainer';
-import { useWasm } from './helpers';
+import { reversalData, useWasm } from './helpers';
 
 before(useWasm);
 
 const SYMBOLS = 12; // ids 4..15
-function reversalData(n: number, seed: number): EncodedPair[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const len = 3 + rng.int(4);
-    const source = Array.from({ length: len }, () => 4 + rng.int(SYMBOLS));
-    return { source, target: [...source].reverse() };
-  });
-}
+const reversal = (n: number, seed: number): EncodedPair[] => reversalData(n, seed, SYMBOLS, 3, 4);
 
 async function trainReversal(attention: AttentionKind, steps: number, teacherForcing = 1): Promise<Seq2Seq> {
   const model = new Seq2Seq({ attention, sourceVocabSize: 4 + SYMBOLS, targetVocabSize: 4 + SYMBOLS, embeddingSize: 16, units: 48 }, 3);
-  const data = reversalData(steps * 32, 1);
+  const data = reversal(steps * 32, 1);
   const rng = new Rng(2);
   const batches = Array.from({ length: steps }, (_, i) => makePairBatch(data.slice(i * 32, (i + 1) * 32)));
   await train({
@@ -49,7 +42,7 @@ async function trainReversal(attention: AttentionKind, steps: number, teacherFor
 
 test('dot attention learns to reverse, and its attention points at the mirrored source position', async () => {
   const model = await trainReversal('dot', 400);
-  const tests = reversalData(40, 99);
+  const tests = reversal(40, 99);
   let correct = 0;
   let aligned = 0;
   let cells = 0;
@@ -73,7 +66,7 @@ test('dot attention learns to reverse, and its attention points at the mirrored 
 
 test('additive attention learns the same task; beam search with K=1 equals greedy; wider beams are no worse', async () => {
   const model = await trainReversal('additive', 400);
-  for (const { source } of reversalData(15, 7)) {
+  for (const { source } of reversal(15, 7)) {
     const greedy = await model.decode(source);
     const beam1 = await model.beamSearch(source, 1);
     assert.deepEqual(beam1.ids, greedy.ids);

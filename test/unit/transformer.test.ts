@@ -8,26 +8,18 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { makePairBatch, EncodedPair } from '../../src/core/data/pairs';
 import { Transformer, TRANSFORMER_PRESETS } from '../../src/core/models/transformer';
-import { Rng } from '../../src/core/random';
 import { maskedSparseCrossEntropy } from '../../src/core/training/losses';
 import { train } from '../../src/core/training/trainer';
-import { useWasm } from './helpers';
+import { reversalData, useWasm } from './helpers';
 
 before(useWasm);
 
 const SYMBOLS = 10;
-function reversalData(n: number, seed: number): EncodedPair[] {
-  const rng = new Rng(seed);
-  return Array.from({ length: n }, () => {
-    const len = 3 + rng.int(3);
-    const source = Array.from({ length: len }, () => 4 + rng.int(SYMBOLS));
-    return { source, target: [...source].reverse() };
-  });
-}
+const reversal = (n: number, seed: number): EncodedPair[] => reversalData(n, seed, SYMBOLS, 3, 3);
 
 test('learns to reverse sequences; cross-attention of output t points at source S-1-t', async () => {
   const model = new Transformer({ ...TRANSFORMER_PRESETS.tiny, sourceVocabSize: 4 + SYMBOLS, targetVocabSize: 4 + SYMBOLS }, 2);
-  const data = reversalData(300 * 32, 1);
+  const data = reversal(300 * 32, 1);
   const batches = Array.from({ length: 300 }, (_, i) => makePairBatch(data.slice(i * 32, (i + 1) * 32)));
   const before = tf.memory().numTensors;
   await train({
@@ -48,7 +40,7 @@ test('learns to reverse sequences; cross-attention of output t points at source 
   let correct = 0;
   let aligned = 0;
   let cells = 0;
-  for (const { source, target } of reversalData(30, 77)) {
+  for (const { source, target } of reversal(30, 77)) {
     const d = await model.decode(source);
     if (d.ids.join() === target.join()) correct++;
     d.attention.forEach((row, t) => {
