@@ -22,6 +22,7 @@ import { registerUnsortedSegmentSum } from '../src/core/tfjs/wasmKernels';
 import { nodeModulesWasmDir } from '../src/core/tfjs/wasmDir';
 import { maskedSparseCrossEntropy } from '../src/core/training/losses';
 import { clipByGlobalNorm } from '../src/core/training/trainLanguageModel';
+import { translationLoss } from '../src/core/training/trainTranslation';
 
 const { workload, variant } = workerData as { workload: 'lstm-lm' | 'seq2seq' | 'transformer-lm'; variant: 'seqlens' | 'stock' };
 
@@ -114,11 +115,7 @@ async function main(): Promise<void> {
     const vars = Object.values(model.weights);
     step = () => {
       const l = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => {
-          const logits = model.trainingLogits(batch, 1, rng);
-          const lab = tf.reshape(tf.transpose(tf.slice(tf.tensor2d(batch.target, [B, T], 'int32'), [0, 1], [B, T - 1])), [-1]) as tf.Tensor1D;
-          return maskedSparseCrossEntropy(logits, lab, tf.onesLike(lab).asType('float32') as tf.Tensor1D);
-        }, vars);
+        const { value, grads } = tf.variableGrads(() => translationLoss(model, batch, 1, rng), vars);
         optimizer.applyGradients(clipByGlobalNorm(grads, 5) as unknown as Record<string, tf.Variable>);
         return value;
       });

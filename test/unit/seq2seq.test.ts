@@ -9,8 +9,8 @@ import { before, test } from 'node:test';
 import { makePairBatch, EncodedPair } from '../../src/core/data/pairs';
 import { AttentionKind, Seq2Seq } from '../../src/core/models/seq2seq';
 import { Rng } from '../../src/core/random';
-import { maskedSparseCrossEntropy } from '../../src/core/training/losses';
 import { train } from '../../src/core/training/trainer';
+import { translationLoss } from '../../src/core/training/trainTranslation';
 import { reversalData, useWasm } from './helpers';
 
 before(useWasm);
@@ -30,12 +30,7 @@ async function trainReversal(attention: AttentionKind, steps: number, teacherFor
     batches: () => batches,
     tokensIn: (b) => b.batchSize,
     variables: Object.values(model.weights),
-    loss: (b) => {
-      const logits = model.trainingLogits(b, teacherForcing, rng);
-      const T = b.targetLength;
-      const labels = tf.reshape(tf.transpose(tf.slice(tf.tensor2d(b.target, [b.batchSize, T], 'int32'), [0, 1], [b.batchSize, T - 1])), [-1]) as tf.Tensor1D;
-      return maskedSparseCrossEntropy(logits, labels, tf.cast(tf.notEqual(labels, 0), 'float32') as tf.Tensor1D);
-    },
+    loss: (b) => translationLoss(model, b, teacherForcing, rng),
   });
   return model;
 }

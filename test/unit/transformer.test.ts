@@ -8,9 +8,10 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { makePairBatch, EncodedPair } from '../../src/core/data/pairs';
 import { Transformer, TRANSFORMER_PRESETS } from '../../src/core/models/transformer';
-import { maskedSparseCrossEntropy } from '../../src/core/training/losses';
 import { train } from '../../src/core/training/trainer';
+import { translationLoss } from '../../src/core/training/trainTranslation';
 import { reversalData, useWasm } from './helpers';
+import { Rng } from '../../src/core/random';
 
 before(useWasm);
 
@@ -29,12 +30,7 @@ test('learns to reverse sequences; cross-attention of output t points at source 
     batches: () => batches,
     tokensIn: (b) => b.batchSize,
     variables: Object.values(model.weights),
-    loss: (b) => {
-      const logits = model.trainingLogits(b);
-      const T = b.targetLength;
-      const labels = tf.reshape(tf.transpose(tf.slice(tf.tensor2d(b.target, [b.batchSize, T], 'int32'), [0, 1], [b.batchSize, T - 1])), [-1]) as tf.Tensor1D;
-      return maskedSparseCrossEntropy(logits, labels, tf.cast(tf.notEqual(labels, 0), 'float32') as tf.Tensor1D);
-    },
+    loss: (b) => translationLoss(model, b, 1, new Rng(1)),
   });
   assert.equal(tf.memory().numTensors, before, 'training leaks no tensors');
   let correct = 0;

@@ -100,7 +100,8 @@ export async function evaluateBleu(model: TranslationModel, sourceVocab: Vocab, 
   return corpusBleu(hyps, pairs.map((p) => p.target)).score;
 }
 
-function batchLoss(model: TranslationModel, batch: PairBatch, ratio: number, rng: Rng): tf.Scalar {
+/** The training loss of a pair batch: cross-entropy over every real target word (padding masked). */
+export function translationLoss(model: TranslationModel, batch: PairBatch, ratio: number, rng: Rng): tf.Scalar {
   const { batchSize: B, targetLength: T } = batch;
   const logits = model.trainingLogits(batch, ratio, rng); // [(T-1)*B, Vt], time-major
   const target = tf.tensor2d(batch.target, [B, T], 'int32');
@@ -142,7 +143,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     let n = 0;
     for (let i = 0; i < validData.length; i += 128) {
       const batch = makePairBatch(validData.slice(i, i + 128) as EncodedPair[]);
-      const l = tf.tidy(() => batchLoss(model, batch, 1, rng));
+      const l = tf.tidy(() => translationLoss(model, batch, 1, rng));
       sum += l.dataSync()[0] * batch.batchSize;
       n += batch.batchSize;
       l.dispose();
@@ -157,7 +158,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     clipNorm: o.clipNorm,
     batches: () => pairBatches(trainData, o.batchSize, rng),
     tokensIn: (b) => b.batchSize * (b.targetLength - 1),
-    loss: (b, epoch) => batchLoss(model, b, ratioAt(epoch), rng),
+    loss: (b, epoch) => translationLoss(model, b, ratioAt(epoch), rng),
     variables: Object.values(model.weights),
     validate: validData.length
       ? async () => {
