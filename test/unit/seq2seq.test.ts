@@ -94,3 +94,24 @@ test('scheduled sampling: a ratio below 1 still trains, and nothing leaks over t
   assert.equal(after - before, Object.keys(model.weights).length, 'only the weights remain');
   model.dispose();
 });
+
+test('teacher-forced training (all steps at once) scores a batch exactly as step-by-step forced decoding does, for every attention kind', async () => {
+  for (const attention of ['none', 'additive', 'dot'] as const) {
+    const model = new Seq2Seq({ attention, sourceVocabSize: 20, targetVocabSize: 20, embeddingSize: 8, units: 12, tieEmbeddings: attention === 'dot' }, 5);
+    const pairs: EncodedPair[] = [
+      { source: [5, 6, 7, 8], target: [9, 10, 11] },
+      { source: [12, 13], target: [14, 15, 16, 17, 18] },
+    ];
+    // Batch loss: mean over real target tokens (with </s>) of −log p.
+    const batchLoss = tf.tidy(() => translationLoss(model, makePairBatch(pairs), 1, new Rng(1)).dataSync()[0]);
+    let sum = 0;
+    let tokens = 0;
+    for (const p of pairs) {
+      const d = await model.decode(p.source, { forced: p.target }); // one step per word, then </s>
+      sum -= d.logProb;
+      tokens += p.target.length + 1;
+    }
+    assert.ok(Math.abs(batchLoss - sum / tokens) < 1e-5, `${attention}: batch loss ${batchLoss} vs forced decoding ${sum / tokens}`);
+    model.dispose();
+  }
+});

@@ -83,6 +83,10 @@ for (const [ta, tb] of [
   });
 }
 
+test('BatchMatMul 2-D aᵀ·b with a much wider b (computed as (bᵀ·a)ᵀ)', async () => {
+  await check('matMul wide', [rand([13, 4]), rand([13, 29])], (x, y) => tf.matMul(x, y, true, false));
+});
+
 test('BatchMatMul: shared right operand, broadcast left operand, rank-4 attention shapes', async () => {
   // Broadcast batch dims: forward only (tfjs-core's own matMul gradient refuses them on every backend).
   await check('shared B', [rand([3, 5, 6]), rand([1, 6, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);

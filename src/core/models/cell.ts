@@ -28,7 +28,9 @@ export interface RecurrentCell {
    * the previous state, so the last step holds each sequence's final state.
    * `perturb` (one [batch, units] tensor per step, normally zeros) is added to
    * each step's state before the next step reads it: differentiating with
-   * respect to it gives ∂/∂h_t (see gradientNorms).
+   * respect to it gives ∂/∂h_t (see gradientNorms). Without `perturb`, the
+   * GRU and LSTM run the fused recurrence (models/fusedRecurrence.ts): the same
+   * numbers in far fewer kernel calls, with a hand-written backward pass.
    */
   forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D;
   /** x: [time, 1, inputSize] → [time, stateKeys.length * units], states side by side per step. */
@@ -54,12 +56,16 @@ export function uniformInit(rng: Rng, shape: number[], units: number): tf.Variab
   return variable(uniformValues(rng, shape.reduce((a, b) => a * b, 1), units), shape);
 }
 
-/** Projects every step's input at once: x [T, B, E] @ W [E, G] + b → per-step [B, G] tensors. */
-export function projectInputs(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D[] {
+/** Projects every step's input at once: x [T, B, E] @ W [E, G] + b → [T, B, G]. */
+export function projectAll(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor3D {
   const [T, B, E] = x.shape;
   const G = kernel.shape[1];
-  const projected = tf.add(tf.matMul(tf.reshape(x, [T * B, E]), kernel), bias); // [T*B, G]
-  return tf.unstack(tf.reshape(projected, [T, B, G])) as tf.Tensor2D[]; // T × [B, G]
+  return tf.reshape(tf.add(tf.matMul(tf.reshape(x, [T * B, E]), kernel), bias), [T, B, G]) as tf.Tensor3D;
+}
+
+/** projectAll, as per-step [B, G] tensors. */
+export function projectInputs(x: tf.Tensor3D, kernel: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D[] {
+  return tf.unstack(projectAll(x, kernel, bias)) as tf.Tensor2D[]; // T × [B, G]
 }
 
 export function assertInput(cell: RecurrentCell, x: tf.Tensor3D): void {

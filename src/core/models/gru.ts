@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
-import { assertInput, CellConfig, keepWhereMasked, projectInputs, RecurrentCell, stepMasks, uniformInit } from './cell';
+import { assertInput, CellConfig, keepWhereMasked, projectAll, projectInputs, RecurrentCell, stepMasks, uniformInit } from './cell';
+import { gruSequence } from './fusedRecurrence';
 
 export type GruConfig = CellConfig;
 
@@ -59,11 +60,17 @@ export class GruCell implements RecurrentCell {
     return { h: hNext, z, r, n };
   }
 
-  forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D {
+  /** As RecurrentCell.forward; `initial` [B, H] is the state before the first step (zeros by default; a decoder starts from the encoder's). */
+  forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[], initial?: tf.Tensor2D): tf.Tensor3D {
     assertInput(this, x);
+    if (!perturb) {
+      if (mask && mask.shape[0] !== x.shape[0]) throw new Error(`mask has ${mask.shape[0]} steps, input has ${x.shape[0]}`);
+      const h0 = initial ?? (tf.zeros([x.shape[1], this.config.units]) as tf.Tensor2D);
+      return gruSequence(projectAll(x, this.w.kernel, this.w.bias), h0, this.w.recurrent, this.w.recurrentBias, mask);
+    }
     const inputs = projectInputs(x, this.w.kernel, this.w.bias);
     const masks = stepMasks(mask, inputs.length);
-    let h = tf.zeros([x.shape[1], this.config.units]) as tf.Tensor2D;
+    let h = initial ?? (tf.zeros([x.shape[1], this.config.units]) as tf.Tensor2D);
     const hs: tf.Tensor2D[] = [];
     inputs.forEach((xt, t) => {
       h = keepWhereMasked(this.step(xt, h).h, h, masks?.[t]);

@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { lstmStep } from '../tfjs/lstmStepKernel';
-import { assertInput, CellConfig, keepWhereMasked, projectInputs, RecurrentCell, stepMasks, uniformInit, uniformValues, variable } from './cell';
+import { assertInput, CellConfig, keepWhereMasked, projectAll, projectInputs, RecurrentCell, stepMasks, uniformInit, uniformValues, variable } from './cell';
+import { lstmSequence } from './fusedRecurrence';
 
 export type LstmConfig = CellConfig;
 
@@ -69,6 +70,10 @@ export class LstmCell implements RecurrentCell {
 
   forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D {
     assertInput(this, x);
+    if (!perturb) {
+      if (mask && mask.shape[0] !== x.shape[0]) throw new Error(`mask has ${mask.shape[0]} steps, input has ${x.shape[0]}`);
+      return lstmSequence(projectAll(x, this.w.kernel, this.w.bias), this.w.recurrent, mask);
+    }
     const inputs = projectInputs(x, this.w.kernel, this.w.bias);
     const masks = stepMasks(mask, inputs.length);
     const B = x.shape[1];

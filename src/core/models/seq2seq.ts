@@ -203,6 +203,7 @@ export class Seq2Seq {
     const { states, final } = this.encode(source, sourceMask);
     const mem = this.memory(states, sourceMask);
     const target = tf.tensor2d(batch.target, [B, T], 'int32');
+    if (teacherForcing >= 1 && this.config.attention !== 'additive') return this.project(this.teacherForcedOutputs(target, states, final, mem.maskBias));
     const gold = tf.unstack(tf.transpose(target)) as tf.Tensor1D[]; // T × [B]
     let state = final;
     let prev = gold[0];
@@ -224,6 +225,34 @@ export class Seq2Seq {
     }
     // The output layer once for every step: one large product (and one for its gradient) instead of T small ones.
     return this.project(tf.concat(outs, 0) as tf.Tensor2D); // [(T-1)*B, Vt]
+  }
+
+  /**
+   * The decoder's output features for every step at once, time-major
+   * [(T-1) * B, outIn], when every input is the reference word. Without input
+   * feeding (Luong's dot attention, and no attention) no step's input depends on
+   * an earlier step's attention, so the decoder GRU runs over the whole target
+   * with one input projection, and attention is two batched products for all
+   * steps: the same numbers as decodeStep step by step, in far fewer operations.
+   */
+  private teacherForcedOutputs(target: tf.Tensor2D, states: tf.Tensor3D, final: tf.Tensor2D, bias: tf.Tensor2D): tf.Tensor2D {
+    const [B, T] = target.shape;
+    const H = this.config.units;
+    const inputs = tf.transpose(tf.slice(target, [0, 0], [B, T - 1])); // [T-1, B]
+    let x = tf.gather(this.weights['decoder/embedding'], inputs) as tf.Tensor3D; // [T-1, B, E]
+    if (this.config.attention === 'none') {
+      const context = tf.broadcastTo(tf.expandDims(final, 0), [T - 1, B, H]);
+      x = tf.concat([x, context], 2) as tf.Tensor3D;
+      const hs = this.decoder.forward(x, undefined, undefined, final); // [T-1, B, H]
+      return tf.reshape(tf.concat([hs, context], 2), [(T - 1) * B, 2 * H]) as tf.Tensor2D;
+    }
+    const hs = this.decoder.forward(x, undefined, undefined, final); // [T-1, B, H]: s_t
+    const queries = tf.transpose(hs, [1, 0, 2]) as tf.Tensor3D; // [B, T-1, H]
+    const scores = tf.add(tf.matMul(queries, states, false, true), tf.expandDims(bias, 1)); // [B, T-1, S]: s_t · h_j
+    const alpha = tf.softmax(scores) as tf.Tensor3D;
+    const context = tf.matMul(alpha, states); // [B, T-1, H]
+    const features = tf.transpose(tf.concat([context, queries], 2), [1, 0, 2]); // [T-1, B, 2H]
+    return tf.tanh(tf.matMul(tf.reshape(features, [(T - 1) * B, 2 * H]), this.weights['attention/combine_kernel'])) as tf.Tensor2D;
   }
 
   /**

@@ -137,6 +137,17 @@ function patchBatchMatMul(): void {
       // Broadcasting other than "one side has no batch" keeps the stock kernel.
       if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return orig(args);
       if (batchA > 1 && batchB > 1 && a.shape.slice(0, -2).join() !== bm.shape.slice(0, -2).join()) return orig(args);
+      if (batch === 1 && transposeA && !transposeB && a.shape.length === 2 && bm.shape.length === 2 && bm.shape[1] > 2 * a.shape[1]) {
+        // aᵀ·b with a [K, M] and a wider b [K, N] (a weight gradient Xᵀ·dY over a large output): XNNPACK
+        // repacks its right operand on every call, so (bᵀ·a)ᵀ, which packs the small a, is faster
+        // (measured [704,128]ᵀ·[704,2000]: 24 → 16 ms) despite two transposes.
+        const bt = transpose({ inputs: { x: bm }, backend: b, attrs: { perm: [1, 0] } }) as tf.TensorInfo; // [N, K]
+        const ct = orig({ inputs: { a: bt, b: a }, backend: b, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo; // [N, M]
+        const out = transpose({ inputs: { x: ct }, backend: b, attrs: { perm: [1, 0] } }) as tf.TensorInfo; // [M, N]
+        b.disposeData(bt.dataId);
+        b.disposeData(ct.dataId);
+        return out;
+      }
       const temps: tf.TensorInfo[] = [];
       if (transposeA) {
         a = transpose({ inputs: { x: a }, backend: b, attrs: { perm: swapLast(a.shape.length) } }) as tf.TensorInfo;
