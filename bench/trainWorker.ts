@@ -6,7 +6,8 @@
  * FFN 512, T=32, B=32, vocabulary 2000, built from the Transformer's blocks).
  * Variant 'seqlens' sets up tfjs as the engine does; 'stock' is tfjs-wasm 4.22
  * with only the missing UnsortedSegmentSum kernel (without it an embedding cannot
- * train). Answers {tokensPerSecond} for each {steps} request.
+ * train), running the same models on tfjs's own operations (SeqLens's fused
+ * recurrence and SIMD cross-entropy off). Answers {tokensPerSecond} for each {steps} request.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -18,6 +19,7 @@ import { Seq2Seq } from '../src/core/models/seq2seq';
 import { feedForward, layerNorm, multiHeadAttention, positionalEncoding } from '../src/core/models/transformer';
 import { Rng } from '../src/core/random';
 import { setupBackend } from '../src/core/tfjs/backend';
+import { setCustomKernels } from '../src/core/tfjs/simdKernels';
 import { registerUnsortedSegmentSum } from '../src/core/tfjs/wasmKernels';
 import { nodeModulesWasmDir } from '../src/core/tfjs/wasmDir';
 import { maskedSparseCrossEntropy } from '../src/core/training/losses';
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   else {
     setWasmPaths(nodeModulesWasmDir() + path.sep);
     registerUnsortedSegmentSum();
+    setCustomKernels(false); // the same models on tfjs's own operations: step-by-step recurrence, tf.losses cross-entropy
     if (!(await tf.setBackend('wasm'))) throw new Error('wasm did not start');
   }
   const rng = new Rng(1);

@@ -8,6 +8,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { compileWatFile, watPlugin } from './watPlugin.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -23,21 +24,16 @@ const common = {
   logLevel: 'warning',
   absWorkingDir: root,
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+  plugins: [watPlugin], // `import bytes from './kernels.wat'`: compiled by wabt, bundled as bytes
 };
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
 // Compiles the project's own WebAssembly (the .wat sources, SIMD) with wabt into dist/wasm/.
 async function compileWat() {
-  const { default: wabtInit } = await import('wabt');
-  const wabt = await wabtInit();
   const dst = path.join(dist, 'wasm');
   fs.mkdirSync(dst, { recursive: true });
   for (const rel of ['src/core/word2vec/sgns.wat']) {
-    const source = fs.readFileSync(path.join(root, rel), 'utf8');
-    const mod = wabt.parseWat(rel, source, { simd: true });
-    mod.validate();
-    fs.writeFileSync(path.join(dst, path.basename(rel, '.wat') + '.wasm'), Buffer.from(mod.toBinary({}).buffer));
-    mod.destroy();
+    fs.writeFileSync(path.join(dst, path.basename(rel, '.wat') + '.wasm'), await compileWatFile(path.join(root, rel)));
   }
 }
 

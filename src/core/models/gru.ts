@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
+import { customKernelsEnabled } from '../tfjs/simdKernels';
 import { assertInput, CellConfig, keepWhereMasked, projectAll, projectInputs, RecurrentCell, stepMasks, uniformInit } from './cell';
 import { gruSequence } from './fusedRecurrence';
 
@@ -63,7 +64,7 @@ export class GruCell implements RecurrentCell {
   /** As RecurrentCell.forward; `initial` [B, H] is the state before the first step (zeros by default; a decoder starts from the encoder's). */
   forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[], initial?: tf.Tensor2D): tf.Tensor3D {
     assertInput(this, x);
-    if (!perturb) {
+    if (!perturb && customKernelsEnabled()) {
       if (mask && mask.shape[0] !== x.shape[0]) throw new Error(`mask has ${mask.shape[0]} steps, input has ${x.shape[0]}`);
       const h0 = initial ?? (tf.zeros([x.shape[1], this.config.units]) as tf.Tensor2D);
       return gruSequence(projectAll(x, this.w.kernel, this.w.bias), h0, this.w.recurrent, this.w.recurrentBias, mask);

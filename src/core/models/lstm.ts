@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
+import { customKernelsEnabled } from '../tfjs/simdKernels';
 import { lstmStep } from '../tfjs/lstmStepKernel';
 import { assertInput, CellConfig, keepWhereMasked, projectAll, projectInputs, RecurrentCell, stepMasks, uniformInit, uniformValues, variable } from './cell';
 import { lstmSequence } from './fusedRecurrence';
@@ -70,7 +71,7 @@ export class LstmCell implements RecurrentCell {
 
   forward(x: tf.Tensor3D, mask?: tf.Tensor2D, perturb?: readonly tf.Tensor2D[]): tf.Tensor3D {
     assertInput(this, x);
-    if (!perturb) {
+    if (!perturb && customKernelsEnabled()) {
       if (mask && mask.shape[0] !== x.shape[0]) throw new Error(`mask has ${mask.shape[0]} steps, input has ${x.shape[0]}`);
       return lstmSequence(projectAll(x, this.w.kernel, this.w.bias), this.w.recurrent, mask);
     }

@@ -32,6 +32,7 @@
  *            hu), dh [B,H] (the part that does not go through U), dc [B,H]
  */
 import * as tf from '@tensorflow/tfjs';
+import { offsetOf, simdFor, WasmBackendLike } from './simdKernels';
 
 type Arr = Float32Array | Int32Array | Uint8Array;
 
@@ -163,6 +164,8 @@ interface CpuLike {
 interface KernelSpec {
   name: string;
   inputs: string[];
+  /** The SIMD version (wasm, H ≥ 4), given byte offsets; absent: JavaScript only. */
+  simd?(k: NonNullable<ReturnType<typeof simdFor>>, at: Record<string, number>, outs: number[], p: { B: number; H: number; step: number }, masked: boolean): void;
   /** Checks the shapes; returns the output shapes and B, H, the step offsets. */
   plan(inputs: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap): { outputs: number[][]; B: number; H: number; step: number };
   run(views: Record<string, Arr | null>, outs: Arr[], p: { B: number; H: number; step: number }): void;
@@ -191,6 +194,9 @@ const SPECS: KernelSpec[] = [
       checkStep(a.step as number, T);
       checkMask(GRU_FORWARD, i, a.masked as boolean, T, B);
       return { outputs: [[B, H], [B, 4 * H]], B, H, step: a.step as number };
+    },
+    simd(k, at, [hOut, saved], { B, H, step }, masked) {
+      k.gru_forward(at.xp + step * B * 3 * H * 4, at.hu, at.c, at.h, masked ? at.mask + step * B * 4 : 0, masked ? 1 : 0, hOut, saved, B, H);
     },
     run(v, [hOut, saved], { B, H, step }) {
       gruForward(v.xp!, step * B * 3 * H, v.hu!, v.c!, v.h!, v.mask, step * B, hOut, saved, B, H);
@@ -221,6 +227,9 @@ const SPECS: KernelSpec[] = [
       checkMask(LSTM_FORWARD, i, a.masked as boolean, T, B);
       return { outputs: [[B, H], [B, H], [B, 5 * H]], B, H, step: a.step as number };
     },
+    simd(k, at, [hOut, cOut, saved], { B, H, step }, masked) {
+      k.lstm_forward(at.xp + step * B * 4 * H * 4, at.hu, at.c, at.h, masked ? at.mask + step * B * 4 : 0, masked ? 1 : 0, hOut, cOut, saved, B, H);
+    },
     run(v, [hOut, cOut, saved], { B, H, step }) {
       lstmForward(v.xp!, step * B * 4 * H, v.hu!, v.c!, v.h!, v.mask, step * B, hOut, cOut, saved, B, H);
     },
@@ -242,6 +251,12 @@ const SPECS: KernelSpec[] = [
 ];
 
 let registered = false;
+let useSimd = true;
+
+/** Tests: run the JavaScript versions on wasm too (to compare them with the SIMD ones). */
+export function setRecurrentSimd(on: boolean): void {
+  useSimd = on;
+}
 
 /** Registers the four kernels for wasm and cpu; calling again does nothing. */
 export function registerRecurrentKernels(): void {
@@ -257,6 +272,12 @@ export function registerRecurrentKernels(): void {
         const ins = inputsOf(inputs);
         const p = spec.plan(ins, attrs);
         const outs = p.outputs.map((shape) => w.makeOutput(shape, 'float32'));
+        const simd = spec.simd && p.H >= 4 && useSimd ? simdFor(backend as WasmBackendLike) : null;
+        if (simd) {
+          const at = Object.fromEntries(spec.inputs.map((n) => [n, offsetOf(backend as WasmBackendLike, ins[n])]));
+          spec.simd!(simd, at, outs.map((o) => offsetOf(backend as WasmBackendLike, o)), p, attrs.masked as boolean);
+          return outs;
+        }
         // Views only after every allocation: an allocation may grow the heap and detach older views.
         const views = Object.fromEntries(spec.inputs.map((n) => [n, n === 'mask' && !attrs.masked ? null : w.typedArrayFromHeap(ins[n])]));
         spec.run(views, outs.map((o) => w.typedArrayFromHeap(o)), p);
