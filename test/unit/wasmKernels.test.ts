@@ -87,6 +87,20 @@ test('BatchMatMul 2-D aᵀ·b with a much wider b (computed as (bᵀ·a)ᵀ)', a
   await check('matMul wide', [rand([13, 4]), rand([13, 29])], (x, y) => tf.matMul(x, y, true, false));
 });
 
+test('Sum over leading axes (bias gradients, via ones·X) and over other axes', async () => {
+  await check('sum axis 0', [rand([7, 5])], (x) => tf.sum(x, 0));
+  await check('sum axes 0,1', [rand([3, 4, 5])], (x) => tf.sum(x, [0, 1]));
+  await check('sum axes 1,0 keepDims', [rand([3, 4, 5])], (x) => tf.sum(x, [1, 0], true));
+  await check('sum negative axis', [rand([6, 2])], (x) => tf.sum(x, -2));
+  await check('sum axis 1 (stock path)', [rand([3, 4, 5])], (x) => tf.sum(x, 1));
+  await check('sum last axis', [rand([3, 4, 13])], (x) => tf.sum(x, -1));
+  await check('sum last axis, keepDims, width 3', [rand([5, 3])], (x) => tf.sum(x, 1, true));
+  await check('sum trailing axes 1,2', [rand([3, 4, 9])], (x) => tf.sum(x, [2, 1]));
+  await check('mean over the last axis (layer norm)', [rand([2, 3, 16])], (x) => tf.moments(x, -1, true).variance);
+  await check('sum all (stock path)', [rand([3, 4])], (x) => tf.sum(x));
+  await check('bias gradient', [rand([9, 6]), rand([6])], (x, bias) => tf.add(x, bias));
+});
+
 test('BatchMatMul: shared right operand, broadcast left operand, rank-4 attention shapes', async () => {
   // Broadcast batch dims: forward only (tfjs-core's own matMul gradient refuses them on every backend).
   await check('shared B', [rand([3, 5, 6]), rand([1, 6, 4])], (x, y) => tf.matMul(x, y), 1e-4, false);

@@ -17,11 +17,15 @@
 
   ;; exp(x) lane-wise: Cephes' expf (range reduction by ln 2 in two parts, a
   ;; degree-6 polynomial, 2^n built in the exponent bits); relative error ~1e-7.
-  ;; x is clamped to [-87.3, 88.3], where 2^n stays a normal float.
+  ;; x is clamped to [-87.3, 88.3], where 2^n stays a normal float. Written for
+  ;; what V8 compiles to few instructions: pmin/pmax (one minps/maxps each; the
+  ;; NaN-propagating min/max take several), and rounding by adding 1.5·2^23
+  ;; (whose low mantissa bits are then n itself) instead of nearest + trunc_sat.
   (func $exp (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128)
-    (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87.3))) (f32x4.splat (f32.const 88.3))))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
+    (local $t v128) (local $n v128) (local $r v128) (local $p v128)
+    (local.set $x (f32x4.pmin (f32x4.pmax (local.get $x) (f32x4.splat (f32.const -87.3))) (f32x4.splat (f32.const 88.3))))
+    (local.set $t (f32x4.add (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341))) (f32x4.splat (f32.const 12582912))))
+    (local.set $n (f32x4.sub (local.get $t) (f32x4.splat (f32.const 12582912))))
     (local.set $r
       (f32x4.sub
         (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375))))
@@ -36,8 +40,9 @@
       (f32x4.add
         (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $r)) (local.get $r)) (local.get $r))
         (f32x4.splat (f32.const 1))))
+    ;; bits(t) = 0x4B400000 + n: the exponent field of 2^n is n + 127
     (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
+      (i32x4.shl (i32x4.add (local.get $t) (i32x4.splat (i32.const -1262485377))) (i32.const 23))))
 
   ;; σ(x) = 1 / (1 + e^-x)
   (func $sigmoid (param $x v128) (result v128)
@@ -61,6 +66,69 @@
       (v128.store (i32.add (local.get $out) (local.get $at)) (call $exp (v128.load (i32.add (local.get $x) (local.get $at)))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br_if $each (i32.lt_u (local.get $k) (local.get $end)))))
+
+  ;; out[c] = Σ_r x[r, c] for x [n, v] (n ≥ 1): the rows added into one.
+  (func (export "sum_rows") (param $x i32) (param $out i32) (param $n i32) (param $v i32)
+    (local $row i32) (local $bytes i32) (local $k i32) (local $xr i32) (local $main i32)
+    (local.set $bytes (i32.shl (local.get $v) (i32.const 2)))
+    (local.set $main (i32.and (local.get $bytes) (i32.const -16)))
+    (memory.copy (local.get $out) (local.get $x) (local.get $bytes))
+    (local.set $row (i32.const 1))
+    (block $done
+      (br_if $done (i32.ge_u (local.get $row) (local.get $n)))
+      (loop $rows
+        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $row) (local.get $bytes))))
+        (local.set $k (i32.const 0))
+        (block $tail
+          (loop $four
+            (br_if $tail (i32.ge_u (local.get $k) (local.get $main)))
+            (v128.store (i32.add (local.get $out) (local.get $k))
+              (f32x4.add (v128.load (i32.add (local.get $out) (local.get $k))) (v128.load (i32.add (local.get $xr) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $four)))
+        (block $end
+          (loop $one
+            (br_if $end (i32.ge_u (local.get $k) (local.get $bytes)))
+            (f32.store (i32.add (local.get $out) (local.get $k))
+              (f32.add (f32.load (i32.add (local.get $out) (local.get $k))) (f32.load (i32.add (local.get $xr) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $one)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $row) (local.get $n))))))
+
+  ;; out[r] = Σ_c x[r, c] for x [n, v]: each row summed (two accumulators per turn).
+  (func (export "sum_cols") (param $x i32) (param $out i32) (param $n i32) (param $v i32)
+    (local $row i32) (local $bytes i32) (local $k i32) (local $xr i32) (local $main i32)
+    (local $a v128) (local $b v128) (local $s f32)
+    (local.set $bytes (i32.shl (local.get $v) (i32.const 2)))
+    (local.set $main (i32.and (local.get $bytes) (i32.const -32)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $rows
+        (local.set $xr (i32.add (local.get $x) (i32.mul (local.get $row) (local.get $bytes))))
+        (local.set $a (v128.const i32x4 0 0 0 0))
+        (local.set $b (v128.const i32x4 0 0 0 0))
+        (local.set $k (i32.const 0))
+        (block $tail
+          (loop $eight
+            (br_if $tail (i32.ge_u (local.get $k) (local.get $main)))
+            (local.set $a (f32x4.add (local.get $a) (v128.load (i32.add (local.get $xr) (local.get $k)))))
+            (local.set $b (f32x4.add (local.get $b) (v128.load offset=16 (i32.add (local.get $xr) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 32)))
+            (br $eight)))
+        (local.set $a (f32x4.add (local.get $a) (local.get $b)))
+        (local.set $s
+          (f32.add (f32.add (f32x4.extract_lane 0 (local.get $a)) (f32x4.extract_lane 1 (local.get $a)))
+                   (f32.add (f32x4.extract_lane 2 (local.get $a)) (f32x4.extract_lane 3 (local.get $a)))))
+        (block $end
+          (loop $one
+            (br_if $end (i32.ge_u (local.get $k) (local.get $bytes)))
+            (local.set $s (f32.add (local.get $s) (f32.load (i32.add (local.get $xr) (local.get $k)))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $one)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $row) (i32.const 2))) (local.get $s))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br_if $rows (i32.lt_u (local.get $row) (local.get $n))))))
 
   ;; The rows of a softmax cross-entropy: for each of n rows of width v (v ≥ 4)
   ;; of logits x, with m = max and s = Σ e^(x − m):
@@ -87,7 +155,7 @@
           (loop $max
             (local.set $at (select (local.get $k) (i32.sub (local.get $bytes) (i32.const 16))
               (i32.le_u (i32.add (local.get $k) (i32.const 16)) (local.get $bytes))))
-            (local.set $m (f32x4.max (local.get $m) (v128.load (i32.add (local.get $xr) (local.get $at)))))
+            (local.set $m (f32x4.pmax (local.get $m) (v128.load (i32.add (local.get $xr) (local.get $at)))))
             (local.set $k (i32.add (local.get $k) (i32.const 16)))
             (br_if $max (i32.lt_u (local.get $k) (local.get $bytes)))))
         (local.set $mx
