@@ -38,7 +38,8 @@ const HELP = `seqlens: sequence models in a terminal
                 [--epochs N] [--seed N] [--teacher-forcing R] [--teacher-forcing-decay D]
                 [--attention dot|additive] [--units N] [--embedding N] [--batch N] [--lr X]
                 [--min-count N] [--untied] [--patience EPOCHS]
-                [--time-limit SECONDS] [--limit PAIRS]
+                [--time-limit SECONDS] [--limit PAIRS] [--lr-schedule constant|linear]
+                [--beam K]  (translate: beam width for the held-out test BLEU)
   seqlens train --task tag|classify --model lstm|gru|rnn --data FILE --out DIR [--units N] [--epochs N]
                 (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines)
   seqlens train --task word2vec --model skipgram --data FILE --out DIR [--dim N] [--window N]

@@ -86,6 +86,12 @@ function num(a: Args, name: string, fallback: number, check: (n: number) => bool
 
 const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
 
+function lrSchedule(a: Args): 'constant' | 'linear' {
+  const v = str(a, 'lr-schedule') ?? 'constant';
+  if (v !== 'constant' && v !== 'linear') throw new TaskError(`train: --lr-schedule must be constant or linear (got "${v}")`);
+  return v;
+}
+
 function readText(a: Args, file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
@@ -228,6 +234,8 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
       batchSize: num(a, 'batch', TRANSLATION_DEFAULTS.batchSize, isPositiveInt),
       learningRate: num(a, 'lr', TRANSLATION_DEFAULTS.learningRate, (n) => n > 0),
       timeLimitSeconds: a.flags.has('time-limit') ? num(a, 'time-limit', 0, (n) => n > 0) : undefined,
+      schedule: lrSchedule(a),
+      testBeam: num(a, 'beam', 1, isPositiveInt),
       shouldStop: hooks.shouldStop,
       patience: num(a, 'patience', TRANSLATION_DEFAULTS.patience ?? 2, isPositiveInt),
       minCount: num(a, 'min-count', TRANSLATION_DEFAULTS.minCount, isPositiveInt),

@@ -57,6 +57,9 @@ test('errors: exit 2 and one line', () => {
   assertCleanError(seqlens('train', '--task', 'translate', '--data', bad, '--out', path.join(tmp, 'y')), /bad\.tsv:2: expected source<TAB>target/);
   assertCleanError(seqlens('translate', '--model', path.join(tmp, 'nothing'), '--text', 'hi'), /no such checkpoint folder/);
   assertCleanError(seqlens('train', '--task', 'lm', '--data', bad, '--out', path.join(tmp, 'z'), '--epochs', 'many'), /--epochs must be a valid number/);
+  const good = path.join(tmp, 'good.tsv');
+  fs.writeFileSync(good, 'Go.\tVa !\n');
+  assertCleanError(seqlens('train', '--task', 'translate', '--data', good, '--out', path.join(tmp, 'w'), '--lr-schedule', 'cosine'), /--lr-schedule must be constant or linear \(got "cosine"\)/);
 });
 
 test('train --task lm writes a checkpoint that trace reads', () => {

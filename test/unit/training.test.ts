@@ -4,6 +4,7 @@ import { before, test } from 'node:test';
 import { generateCorpus } from '../../src/core/data/grammar';
 import { LanguageModel } from '../../src/core/models/languageModel';
 import { maskedSparseCrossEntropy } from '../../src/core/training/losses';
+import { scheduledRate } from '../../src/core/training/trainer';
 import { clipByGlobalNorm, makeBatch, trainLanguageModel } from '../../src/core/training/trainLanguageModel';
 import { Vocab } from '../../src/core/vocab';
 import { assertClose, useWasm } from './helpers';
@@ -86,4 +87,10 @@ test('training stops when asked, and refuses an empty corpus', async () => {
   assert.equal(r.steps, 3);
   await assert.rejects(trainLanguageModel(model, [], vocab, { epochs: 1, batchSize: 8, learningRate: 0.01, clipNorm: 5, seed: 1, maxLength: 16 }), /no sentences/);
   model.dispose();
+});
+
+test('linear learning-rate schedule: falls from the base rate to a 5% floor over the run', () => {
+  assert.equal(scheduledRate(0.01, 'constant', 0.9), 0.01);
+  assert.equal(scheduledRate(0.01, undefined, 0.9), 0.01);
+  assertClose([scheduledRate(0.01, 'linear', 0), scheduledRate(0.01, 'linear', 0.5), scheduledRate(0.01, 'linear', 0.97), scheduledRate(0.01, 'linear', 3)], [0.01, 0.005, 0.0005, 0.0005], 1e-12, 'rates');
 });

@@ -52,6 +52,10 @@ export interface TranslationOptions {
   validationBleuSentences: number;
   patience?: number;
   timeLimitSeconds?: number;
+  /** Learning-rate schedule (trainer.ts): 'constant' or 'linear' decay over the run. */
+  schedule?: 'constant' | 'linear';
+  /** Beam width for the held-out test BLEU (1 = greedy; the recurrent models only). */
+  testBeam?: number;
   onProgress?: (p: TrainProgress & { teacherForcing: number }) => void;
   shouldStop?: () => boolean;
 }
@@ -176,6 +180,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     onProgress: (p) => o.onProgress?.({ ...p, teacherForcing: ratioAt(p.epoch) }),
     shouldStop: o.shouldStop,
     timeLimitSeconds: o.timeLimitSeconds,
+    schedule: o.schedule,
   });
   // A run stopped mid-epoch gets its validation now, so the best weights are chosen on every epoch's end.
   if (training.stoppedBy === 'time-limit' || training.stoppedBy === 'cancelled') {
@@ -190,7 +195,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     tf.dispose(Object.values(best));
   }
   const validationFinal = validData.length ? validationLoss() : NaN;
-  const testBleu = split.test.length ? await evaluateBleu(model, sourceVocab, targetVocab, split.test) : NaN;
+  const testBleu = split.test.length ? await evaluateBleu(model, sourceVocab, targetVocab, split.test, model instanceof Seq2Seq ? (o.testBeam ?? 1) : 1) : NaN;
   return {
     model,
     sourceVocab,

@@ -43,6 +43,18 @@ export interface TrainerOptions<B> {
   shouldStop?: () => boolean;
   /** Stop after this many seconds of training (checked between steps). */
   timeLimitSeconds?: number;
+  /**
+   * 'constant' (default) or 'linear': the rate falls linearly to 5% of
+   * `learningRate` over the run, the run's length being the epochs or, when
+   * sooner, the time limit (whichever fraction is further along).
+   */
+  schedule?: 'constant' | 'linear';
+}
+
+/** The learning rate at a point of the run (fraction 0 … 1 done). */
+export function scheduledRate(base: number, schedule: TrainerOptions<unknown>['schedule'], fraction: number): number {
+  if (schedule !== 'linear') return base;
+  return base * Math.max(0.05, 1 - Math.min(1, Math.max(0, fraction)));
 }
 
 export interface TrainerResult {
@@ -81,6 +93,11 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
         if (o.timeLimitSeconds !== undefined && (Date.now() - t0) / 1000 > o.timeLimitSeconds) {
           stoppedBy = 'time-limit';
           break outer;
+        }
+        if (o.schedule === 'linear') {
+          const byTime = o.timeLimitSeconds ? (Date.now() - t0) / 1000 / o.timeLimitSeconds : 0;
+          // AdamOptimizer reads its learningRate field at every step.
+          (optimizer as unknown as { learningRate: number }).learningRate = scheduledRate(o.learningRate, o.schedule, Math.max(steps / totalSteps, byTime));
         }
         const lossTensor = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => o.loss(batch, epoch), o.variables);
