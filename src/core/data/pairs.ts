@@ -57,10 +57,13 @@ export function encodePairs(pairs: readonly Pair[], sourceVocab: Vocab, targetVo
 /** Batches of similar source length (less padding), in a seeded random order. */
 export function pairBatches(data: readonly EncodedPair[], batchSize: number, rng: Rng): PairBatch[] {
   const order = rng.shuffle([...data.keys()]);
-  // Sort within chunks of 50 batches by length, so batches are homogeneous but the epoch stays shuffled.
+  // Sort within chunks of 50 batches by length, so batches are homogeneous but the epoch stays shuffled:
+  // by target length first (the output layer, the costliest part, runs over every padded target
+  // position), then source length.
   const chunk = batchSize * 50;
   const sorted: number[] = [];
-  for (let i = 0; i < order.length; i += chunk) sorted.push(...order.slice(i, i + chunk).sort((a, b) => data[a].source.length - data[b].source.length));
+  const byLength = (a: number, b: number) => data[a].target.length - data[b].target.length || data[a].source.length - data[b].source.length;
+  for (let i = 0; i < order.length; i += chunk) sorted.push(...order.slice(i, i + chunk).sort(byLength));
   const batches: PairBatch[] = [];
   for (let i = 0; i < sorted.length; i += batchSize) batches.push(makePairBatch(sorted.slice(i, i + batchSize).map((k) => data[k])));
   return rng.shuffle(batches);
