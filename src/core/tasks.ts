@@ -11,6 +11,7 @@ import * as path from 'path';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { parseClassified, parseTagged } from './data/labeled';
 import { DataError, parsePairs } from './data/pairs';
+import { readTextFile, TextFileError } from './data/textFile';
 import { HeadsBatch, TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
 import { maskedSparseCrossEntropy } from './training/losses';
 import { train } from './training/trainer';
@@ -24,7 +25,7 @@ import { trainLanguageModel } from './training/trainLanguageModel';
 import { trainTranslation, translate, translationModelFromCheckpoint, TRANSLATION_DEFAULTS } from './training/trainTranslation';
 import { Vocab } from './vocab';
 import { trainSkipGram } from './word2vec/skipgram';
-import { parseVectors, VectorFileError } from './word2vec/parse';
+import { loadVectorFile, VectorFileError } from './word2vec/parse';
 import { WordVectors } from './word2vec/vectors';
 import { STATE_NAMES } from '../protocol/trace';
 
@@ -92,15 +93,16 @@ function lrSchedule(a: Args): 'constant' | 'linear' {
   return v;
 }
 
-function readText(a: Args, file: string): string {
+function readText(a: Args, file: string, hooks?: TaskHooks): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    const { text, encoding } = readTextFile(file);
+    if (encoding === 'windows-1252' || encoding.startsWith('utf-16')) hooks?.progress(`${path.basename(file)}: read as ${encoding === 'windows-1252' ? 'Windows-1252 (it is not UTF-8)' : encoding.toUpperCase()}`);
+    return text;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new TaskError(`${a.verb}: ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`);
+    if (e instanceof TextFileError) throw new TaskError(`${a.verb}: ${e.message}`);
+    throw e;
   }
 }
-
 
 function result(json: unknown, text: string): TaskResult {
   return { json, text };
@@ -213,7 +215,7 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
     }
     const attention: AttentionKind = modelFlag === 'seq2seq' ? 'none' : ((str(a, 'attention') ?? 'dot') as AttentionKind);
     if (!['none', 'additive', 'dot'].includes(attention)) throw new TaskError(`train: --attention must be additive or dot (got "${attention}")`);
-    const text = readText(a, data);
+    const text = readText(a, data, hooks);
     let pairs;
     try {
       pairs = parsePairs(text, data);
@@ -269,7 +271,7 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
     const kind = str(a, 'model') ?? 'lstm';
     const presetId = kind === 'rnn' ? 'default-rnn-tanh' : `default-${kind}`;
     if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new TaskError(`train: --task lm takes --model rnn, lstm or gru (got "${kind}")`);
-    const sentences = readText(a, data)
+    const sentences = readText(a, data, hooks)
       .split(/\r?\n/)
       .map((l) => tokenize(l).tokens.map((t) => t.text))
       .filter((s) => s.length > 0);
@@ -298,7 +300,7 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   if (task === 'word2vec') {
     const kind = str(a, 'model') ?? 'skipgram';
     if (kind !== 'skipgram') throw new TaskError(`train: --task word2vec takes --model skipgram (got "${kind}")`);
-    const sentences = readText(a, data)
+    const sentences = readText(a, data, hooks)
       .split(/\r?\n/)
       .map((l) => tokenize(l).tokens.map((t) => t.text).filter((w) => /[\p{L}\p{N}]/u.test(w)))
       .filter((s) => s.length > 0);
@@ -332,7 +334,7 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   if (task === 'tag' || task === 'classify') {
     const kind = str(a, 'model') ?? 'lstm';
     if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new TaskError(`train: --task ${task} takes --model rnn, lstm or gru (got "${kind}")`);
-    const text = readText(a, data);
+    const text = readText(a, data, hooks);
     const examples =
       task === 'tag'
         ? parseTagged(text, data).map((s) => ({ words: s.words, tags: s.tags, label: '' }))
@@ -436,15 +438,17 @@ function loadVectors(a: Args, spec: string): WordVectors {
     tf.dispose(Object.values(weights));
     return v;
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(spec);
-  } catch (e) {
-    throw new TaskError(`${a.verb}: ${spec}: ${(e as Error).message}`);
-  }
   const metadata = str(a, 'metadata');
   try {
-    return parseVectors(bytes, spec, metadata ? { metadata: fs.readFileSync(metadata), metadataFile: metadata } : {});
+    let meta: Buffer | undefined;
+    if (metadata) {
+      try {
+        meta = fs.readFileSync(metadata);
+      } catch (e) {
+        throw new VectorFileError(`${metadata}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+      }
+    }
+    return loadVectorFile(spec, meta ? { metadata: meta, metadataFile: metadata } : {});
   } catch (e) {
     if (e instanceof VectorFileError) throw new TaskError(`${a.verb}: ${e.message}`);
     throw e;

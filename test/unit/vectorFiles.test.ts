@@ -6,7 +6,10 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../src/core/random';
-import { detectFormat, parseVectors, toProjectorTsv, toWord2VecBinary, toWord2VecText, VectorFileError } from '../../src/core/word2vec/parse';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { detectFormat, loadVectorFile, parseVectors, toProjectorTsv, toWord2VecBinary, toWord2VecText, VectorFileError } from '../../src/core/word2vec/parse';
 import { WordVectors } from '../../src/core/word2vec/vectors';
 
 const rng = new Rng(7);
@@ -104,4 +107,67 @@ test('fuzz: 3,000 seeded mutations of valid files end in a vector table or a cle
     }
   }
   assert.ok(refused > 100, `${refused} refusals`);
+});
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-vectors-'));
+
+/** parseVectors's outcome (vectors or the refusal's message), for comparing with the streaming reader. */
+function outcome(f: () => WordVectors): string {
+  try {
+    const v = f();
+    return JSON.stringify([v.words, v.dim, Array.from(v.vectors)]);
+  } catch (e) {
+    if (!(e instanceof VectorFileError)) throw e;
+    return `refused: ${e.message}`;
+  }
+}
+
+test('streaming from disk (loadVectorFile) through windows of 16 bytes to 8 MB reads what parseVectors reads, in every format', () => {
+  const big = new WordVectors(
+    Array.from({ length: 300 }, (_, i) => `${'w'.repeat(1 + (i % 40))}${i}-한`),
+    Float32Array.from(rng.uniformArray(300 * 9, -5, 5)),
+    9,
+  );
+  const tsv = toProjectorTsv(big);
+  const files: Array<[string, Uint8Array, Parameters<typeof loadVectorFile>[1]]> = [
+    ['big.txt', enc(toWord2VecText(big)), {}],
+    ['big.bin', new Uint8Array(toWord2VecBinary(big)), {}],
+    ['glove.txt', enc(toWord2VecText(big).split('\n').slice(1).join('\r\n\n')), {}],
+    ['big.tsv', enc(tsv.vectors), { metadata: enc(tsv.metadata), metadataFile: 'meta.tsv' }],
+  ];
+  for (const [name, bytes, options] of files) {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, bytes);
+    const expected = outcome(() => parseVectors(bytes, file, options));
+    assert.doesNotMatch(expected, /^refused/, `${name} parses`);
+    for (const windowBytes of [16, 37, 64, 1000, 4096, undefined]) {
+      assert.equal(outcome(() => loadVectorFile(file, { ...options, windowBytes })), expected, `${name}, window ${windowBytes ?? 'default'}`);
+    }
+  }
+});
+
+test('streaming refusals name the same file, line and problem as parsing in memory', () => {
+  for (const [name, content] of refusals) {
+    const bytes = typeof content === 'string' ? enc(content) : content;
+    const file = path.join(tmp, 'v');
+    fs.writeFileSync(file, bytes);
+    for (const windowBytes of [8, 64, undefined]) assert.equal(outcome(() => loadVectorFile(file, { windowBytes })), outcome(() => parseVectors(bytes, file)), `${name}, window ${windowBytes}`);
+  }
+  assert.throws(() => loadVectorFile(path.join(tmp, 'missing.bin')), /missing\.bin: no such file/);
+  assert.throws(() => loadVectorFile(tmp), /is a folder, not a file/);
+});
+
+test('fuzz: 600 seeded mutations streamed through a 32-byte window end as parsing in memory ends', () => {
+  const fuzz = new Rng(777);
+  const seeds = [enc(toWord2VecText(sample)), new Uint8Array(toWord2VecBinary(sample)), enc('the 0.5 1 2\ncat 1 2 3\n'), enc(toProjectorTsv(sample).vectors)];
+  const names = ['v.txt', 'v.bin', 'g.txt', 'v.tsv'];
+  for (let n = 0; n < 600; n++) {
+    const k = fuzz.int(seeds.length);
+    const bytes = Uint8Array.from(seeds[k]);
+    for (let e = 0, edits = 1 + fuzz.int(3); e < edits; e++) bytes[fuzz.int(bytes.length)] = [0x20, 0x0a, 0x09, 0x2e, 0x2d, 0x39, fuzz.int(256)][fuzz.int(7)];
+    const cut = bytes.subarray(0, fuzz.next() < 0.3 ? fuzz.int(bytes.length) + 1 : bytes.length);
+    const file = path.join(tmp, names[k]);
+    fs.writeFileSync(file, cut);
+    assert.equal(outcome(() => loadVectorFile(file, { windowBytes: 32 })), outcome(() => parseVectors(cut, file)), `mutation ${n} of ${names[k]}`);
+  }
 });

@@ -1,13 +1,18 @@
 /**
  * Word-vector files, read at the byte level: word2vec text and binary, GloVe
  * text (no header), and the Embedding Projector's TSV (vectors, plus an
- * optional metadata TSV). One pass over a Buffer, floats parsed from their
- * digits, one Float32Array allocated from the header or a line count: a
- * split/parseFloat reader is 3x slower and holds several copies of the file.
+ * optional metadata TSV). Floats parsed from their digits, one Float32Array
+ * allocated from the header or a line count: a split/parseFloat reader is 3x
+ * slower and holds several copies of the file.
+ *
+ * loadVectorFile streams the file through an 8 MB window (grown only for a
+ * longer line), so reading holds the matrix plus the window, not the file
+ * too; parseVectors reads bytes already in memory. Both run the same parsers.
  *
  * Every refusal names the file, the line and the problem, and nothing is
  * allocated beyond what the file could hold.
  */
+import * as fs from 'fs';
 import { WordVectors } from './vectors';
 
 export type VectorFormat = 'word2vec-text' | 'word2vec-binary' | 'glove' | 'tsv';
@@ -23,21 +28,95 @@ const CR = 0x0d;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Reads lines and numbers from a byte buffer, tracking the line number for errors. */
+/** A file read in chunks into one reusable window. */
+class FileChunks {
+  eof = false;
+  private position: number;
+  private buffer: Buffer;
+
+  constructor(
+    private readonly fd: number,
+    start: number,
+    chunk = 8 * 1024 * 1024,
+  ) {
+    this.position = start;
+    this.buffer = Buffer.allocUnsafe(chunk);
+  }
+
+  /** The first window. */
+  first(): Buffer {
+    return this.fill(0);
+  }
+
+  /**
+   * Keeps window[pos …] and reads more after it, so that at least `need` bytes
+   * follow pos (unless the file ends first). Returns the new window, starting at the kept bytes.
+   */
+  refill(window: Buffer, pos: number, need: number): Buffer {
+    const keep = window.length - pos;
+    if (need > this.buffer.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * this.buffer.length));
+      window.copy(bigger, 0, pos);
+      this.buffer = bigger;
+    } else {
+      window.copy(this.buffer, 0, pos); // Buffer.copy handles the overlap (memmove)
+    }
+    return this.fill(keep);
+  }
+
+  private fill(filled: number): Buffer {
+    while (filled < this.buffer.length && !this.eof) {
+      const n = fs.readSync(this.fd, this.buffer, filled, this.buffer.length - filled, this.position);
+      if (n === 0) this.eof = true;
+      filled += n;
+      this.position += n;
+    }
+    return this.buffer.subarray(0, filled);
+  }
+}
+
+/**
+ * Reads lines and numbers from a byte window, tracking the line number for
+ * errors. With a FileChunks source the window slides over the file: a parser
+ * asks for a whole line (ensureLine) or a number of bytes (ensure) before it
+ * reads them.
+ */
 class Cursor {
   pos = 0;
   line = 1;
+  bytes: Buffer;
+
   constructor(
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array,
     readonly file: string,
-  ) {}
+    /** Bytes in the whole body (the window may hold less). */
+    readonly size = bytes.length,
+    private readonly source?: FileChunks,
+  ) {
+    this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
 
   fail(message: string): never {
     throw new VectorFileError(`${this.file}:${this.line}: ${message}`);
   }
 
+  /** Makes bytes[pos, pos + n) available, or all that is left; false when fewer remain. */
+  ensure(n: number): boolean {
+    if (this.pos + n <= this.bytes.length) return true;
+    if (!this.source || this.source.eof) return false;
+    this.bytes = this.source.refill(this.bytes, this.pos, n);
+    this.pos = 0;
+    return n <= this.bytes.length;
+  }
+
+  /** Makes the rest of the current line (through its newline) available, or the rest of the file. */
+  ensureLine(): void {
+    if (!this.source) return;
+    while (this.bytes.indexOf(LF, this.pos) < 0 && !this.source.eof) this.ensure(this.bytes.length - this.pos + 64 * 1024);
+  }
+
   get done(): boolean {
-    return this.pos >= this.bytes.length;
+    return !this.ensure(1);
   }
 
   /** Skips spaces and tabs (not newlines). */
@@ -49,14 +128,18 @@ class Cursor {
   /** Consumes the end of a line (and blank lines after it); false at the end of the file. */
   endLine(): boolean {
     this.skipBlanks();
+    if (!this.ensure(1)) return false;
     const b = this.bytes;
-    if (this.pos >= b.length) return false;
     if (b[this.pos] !== LF) this.fail(`unexpected "${this.preview()}" at the end of a line (too many numbers?)`);
-    while (this.pos < b.length && (b[this.pos] === LF || b[this.pos] === CR || b[this.pos] === SPACE || b[this.pos] === TAB)) {
-      if (b[this.pos] === LF) this.line++;
-      this.pos++;
+    for (;;) {
+      const w = this.bytes;
+      while (this.pos < w.length && (w[this.pos] === LF || w[this.pos] === CR || w[this.pos] === SPACE || w[this.pos] === TAB)) {
+        if (w[this.pos] === LF) this.line++;
+        this.pos++;
+      }
+      if (this.pos < w.length) return true;
+      if (!this.ensure(1)) return false; // the window ended inside blank lines: read on
     }
-    return this.pos < b.length;
   }
 
   atLineEnd(): boolean {
@@ -238,7 +321,7 @@ function countLines(bytes: Uint8Array): number {
 function checkSize(cur: Cursor, count: number, dim: number, bytesPerVector: number): void {
   if (dim > 100_000) cur.fail(`the header claims ${dim.toLocaleString('en')} dimensions; at most 100,000 are read`);
   const need = count * bytesPerVector - 1; // the last vector may end without its separator
-  if (need > cur.bytes.length) cur.fail(`the header claims ${count.toLocaleString('en')} vectors of ${dim.toLocaleString('en')} dimensions, more than the file's ${cur.bytes.length.toLocaleString('en')} bytes could hold`);
+  if (need > cur.size) cur.fail(`the header claims ${count.toLocaleString('en')} vectors of ${dim.toLocaleString('en')} dimensions, more than the file's ${cur.size.toLocaleString('en')} bytes could hold`);
 }
 
 /** Guesses the format from the first bytes (and the file name for TSV). */
@@ -260,6 +343,8 @@ export interface ParseOptions {
   /** The Embedding Projector's metadata TSV (words, or a header row and columns of which the first is the word). */
   metadata?: Uint8Array;
   metadataFile?: string;
+  /** loadVectorFile's window in bytes (default 8 MB; tests make it tiny, to cross its end everywhere). */
+  windowBytes?: number;
 }
 
 export function parseVectors(bytes: Uint8Array, file: string, options: ParseOptions = {}): WordVectors {
@@ -268,19 +353,69 @@ export function parseVectors(bytes: Uint8Array, file: string, options: ParseOpti
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const body = bytes.subarray(start);
   const format = options.format ?? detectFormat(body, file);
+  return parseWith(format, new Cursor(body, file), () => countLines(body), options);
+}
+
+function parseWith(format: VectorFormat, cur: Cursor, lines: () => number, options: ParseOptions): WordVectors {
   switch (format) {
     case 'word2vec-text':
-      return parseWord2VecText(new Cursor(body, file));
+      return parseWord2VecText(cur);
     case 'word2vec-binary':
-      return parseWord2VecBinary(new Cursor(body, file));
+      return parseWord2VecBinary(cur);
     case 'glove':
-      return parseGlove(new Cursor(body, file));
+      return parseGlove(cur, lines);
     case 'tsv':
-      return parseTsv(new Cursor(body, file), options.metadata, options.metadataFile ?? 'metadata.tsv');
+      return parseTsv(cur, lines, options.metadata, options.metadataFile ?? 'metadata.tsv');
+  }
+}
+
+/** Lines in a file, counted in chunks (GloVe and TSV files have no header to say how many rows). */
+function countFileLines(fd: number, start: number, size: number): number {
+  const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+  let n = 0;
+  let last = LF;
+  for (let at = start; at < size; ) {
+    const got = fs.readSync(fd, buf, 0, Math.min(buf.length, size - at), at);
+    if (got === 0) break;
+    for (let i = buf.indexOf(LF, 0); i >= 0 && i < got; i = buf.indexOf(LF, i + 1)) if (i === 0 ? last !== LF : buf[i - 1] !== LF) n++;
+    last = buf[got - 1];
+    at += got;
+  }
+  return last === LF ? n : n + 1;
+}
+
+/**
+ * Reads a vector file from disk, streaming: the matrix is allocated once from
+ * the header (or a first pass that counts lines) and filled through a window
+ * of the file, so memory holds the matrix and about 8 MB more.
+ */
+export function loadVectorFile(file: string, options: ParseOptions = {}): WordVectors {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new VectorFileError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new VectorFileError(`${file}: is a folder, not a file`);
+    const size = st.size;
+    if (size === 0) throw new VectorFileError(`${file}: the file is empty`);
+    const head = Buffer.alloc(Math.min(size, 4096 + 3));
+    fs.readSync(fd, head, 0, head.length, 0);
+    const start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+    const format = options.format ?? detectFormat(head.subarray(start), file);
+    const chunks = new FileChunks(fd, start, options.windowBytes);
+    const cur = new Cursor(chunks.first(), file, size - start, chunks);
+    return parseWith(format, cur, () => countFileLines(fd, start, size), options);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
 function parseWord2VecText(cur: Cursor): WordVectors {
+  cur.ensureLine(); // the header
   const count = cur.integer('count');
   const dim = cur.integer('dimension');
   checkSize(cur, count, dim, dim * 2 + 1); // at least a 1-byte word and "0 " per number
@@ -288,6 +423,7 @@ function parseWord2VecText(cur: Cursor): WordVectors {
   const words: string[] = [];
   const data = new Float32Array(count * dim);
   for (let r = 0; r < count; r++) {
+    cur.ensureLine();
     words.push(cur.word('space'));
     const base = r * dim;
     const word = words[r];
@@ -302,6 +438,7 @@ function parseWord2VecText(cur: Cursor): WordVectors {
 }
 
 function parseWord2VecBinary(cur: Cursor): WordVectors {
+  cur.ensureLine(); // the header
   const count = cur.integer('count');
   const dim = cur.integer('dimension');
   checkSize(cur, count, dim, dim * 4 + 2);
@@ -312,13 +449,17 @@ function parseWord2VecBinary(cur: Cursor): WordVectors {
   const words: string[] = [];
   const data = new Float32Array(count * dim);
   const dataBytes = new Uint8Array(data.buffer);
-  const b = cur.bytes;
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.length); // for indexOf and ranged UTF-8 decoding
+  const row = 1000 + 2 + dim * 4; // a word of at most 1,000 bytes, its space, the floats and a newline
   for (let r = 0; r < count; r++) {
+    cur.ensure(row);
     let pos = cur.pos;
-    while (pos < b.length && (b[pos] === LF || b[pos] === SPACE)) pos++;
+    while (pos < cur.bytes.length && (cur.bytes[pos] === LF || cur.bytes[pos] === SPACE)) pos++;
     cur.pos = pos;
     if (cur.done) cur.fail(`the header promises ${count} vectors, the file ends after ${r} (truncated?)`);
+    cur.ensure(row); // the skip may have crossed the window's end
+    pos = cur.pos;
+    const b = cur.bytes; // a Buffer: indexOf and ranged UTF-8 decoding
+    const buf = b;
     const space = buf.indexOf(SPACE, pos);
     if (space < 0 || space - pos > 1000) cur.fail(`vector ${r + 1}: no word ends within 1,000 bytes (not a word2vec binary file?)`);
     words.push(buf.toString('utf8', pos, space));
@@ -339,8 +480,9 @@ function parseWord2VecBinary(cur: Cursor): WordVectors {
   return new WordVectors(words, data, dim);
 }
 
-function parseGlove(cur: Cursor): WordVectors {
+function parseGlove(cur: Cursor, lines: () => number): WordVectors {
   // The dimension is the first line's number count; the rows, the line count.
+  cur.ensureLine();
   const first = new Cursor(cur.bytes, cur.file);
   first.word('space');
   let dim = 0;
@@ -350,12 +492,13 @@ function parseGlove(cur: Cursor): WordVectors {
   }
   if (dim === 0) cur.fail('expected "word v1 v2 …" (GloVe) or a header "<count> <dimensions>" (word2vec)');
   // Each row needs at least 2 bytes per number: never allocate more rows than the file could hold.
-  const count = Math.min(countLines(cur.bytes), Math.floor(cur.bytes.length / (2 * dim)) + 1);
+  const count = Math.min(lines(), Math.floor(cur.size / (2 * dim)) + 1);
   const words: string[] = [];
   const data = new Float32Array(count * dim);
   for (;;) {
     const r = words.length;
     if (r >= count) cur.fail(`more rows than the file can hold at ${dim} numbers each`);
+    cur.ensureLine();
     words.push(cur.word('space'));
     const base = r * dim;
     const word = words[r];
@@ -367,12 +510,13 @@ function parseGlove(cur: Cursor): WordVectors {
   return new WordVectors(words, data.subarray(0, words.length * dim), dim);
 }
 
-function parseTsv(cur: Cursor, metadata: Uint8Array | undefined, metadataFile: string): WordVectors {
-  const rows = countLines(cur.bytes);
+function parseTsv(cur: Cursor, lines: () => number, metadata: Uint8Array | undefined, metadataFile: string): WordVectors {
+  const rows = lines();
   let dim = 0;
   let data = new Float32Array(0);
   let r = 0;
   for (;;) {
+    cur.ensureLine();
     let k = 0;
     const row: number[] = [];
     while (!cur.atLineEnd()) {
@@ -382,7 +526,7 @@ function parseTsv(cur: Cursor, metadata: Uint8Array | undefined, metadataFile: s
     if (r === 0) {
       dim = k;
       if (dim === 0) cur.fail('expected tab-separated numbers');
-      data = new Float32Array(Math.min(rows, Math.floor(cur.bytes.length / (2 * dim)) + 1) * dim);
+      data = new Float32Array(Math.min(rows, Math.floor(cur.size / (2 * dim)) + 1) * dim);
     } else if (k !== dim) cur.fail(`expected ${dim} numbers (as on line 1), found ${k}`);
     data.set(row, r * dim);
     r++;
