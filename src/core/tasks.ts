@@ -11,6 +11,9 @@ import * as path from 'path';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { parseClassified, parseTagged } from './data/labeled';
 import { DataError, parsePairs } from './data/pairs';
+import { ImportedModel, importLayersModel, ModelImportError } from './imports/layersModel';
+import { traceImported } from './imports/traceImported';
+import type { TraceResult } from '../protocol/trace';
 import { readTextFile, TextFileError } from './data/textFile';
 import { HeadsBatch, TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
 import { maskedSparseCrossEntropy } from './training/losses';
@@ -169,8 +172,26 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   const spec = str(a, 'model') ?? 'lstm';
   const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
   if (checkpointKind(dir) === 'tagger-classifier') return traceTaggerClassifier(a, dir, text);
-  const m = loadTraceModel(a, spec, hooks.modelsDir);
-  const t = await traceLanguageModel(m.model, m.vocab, text, { modelId: m.id, modelLabel: m.label, maxTokens: num(a, 'max-tokens', 2000, isPositiveInt) });
+  const maxTokens = num(a, 'max-tokens', 2000, isPositiveInt);
+  let t: TraceResult;
+  if (!isDefaultModelId(spec) && fs.existsSync(path.join(dir, 'model.json')) && !fs.existsSync(path.join(dir, 'seqlens.json'))) {
+    // Not a SeqLens checkpoint: a TensorFlow.js LayersModel to import.
+    let imported: ImportedModel;
+    try {
+      imported = importLayersModel(spec);
+    } catch (e) {
+      if (e instanceof ModelImportError) throw new TaskError(`${a.verb}: ${e.message}`);
+      throw e;
+    }
+    t = traceImported(imported, text, { modelId: spec, modelLabel: imported.name, maxTokens });
+  } else {
+    const m = loadTraceModel(a, spec, hooks.modelsDir);
+    try {
+      t = await traceLanguageModel(m.model, m.vocab, text, { modelId: m.id, modelLabel: m.label, maxTokens });
+    } finally {
+      m.model.dispose();
+    }
+  }
   const layers = t.layers.map((layer) => {
     const H = layer.units;
     const keys = STATE_NAMES[layer.kind].map((s) => s.key).filter((k) => layer.states[k]);
@@ -186,17 +207,16 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
       })),
     };
   });
-  const json = { tokens: t.tokens.map((x) => x.text), ids: t.tokens.map((x) => x.id), layers, ...(t.truncatedTokens ? { truncatedTokens: t.truncatedTokens } : {}) };
+  const json = { tokens: t.tokens.map((x) => x.text), ids: t.tokens.map((x) => x.id), layers, ...(t.output ? { output: t.output } : {}), ...(t.truncatedTokens ? { truncatedTokens: t.truncatedTokens } : {}) };
   const human = t.tokens
     .map((tok, s) => {
       const h = layers[0].steps[s].h;
       const norm = Math.sqrt(h.reduce((acc, v) => acc + v * v, 0));
-      return `${String(s + 1).padStart(3)}  ${(tok.unknown ? `${tok.text} (<unk>)` : tok.text).padEnd(18)} |h| ${norm.toFixed(3)}  next: ${t.predictions[s].slice(0, 3).map((p) => `${p.word} ${(p.p * 100).toFixed(0)}%`).join(', ')}`;
+      const next = t.predictions[s]?.length ? `  next: ${t.predictions[s].slice(0, 3).map((p) => `${p.word} ${(p.p * 100).toFixed(0)}%`).join(', ')}` : '';
+      return `${String(s + 1).padStart(3)}  ${(tok.unknown ? `${tok.text} (<unk>)` : tok.text).padEnd(18)} |h| ${norm.toFixed(3)}${next}`;
     })
-    .join('\n');
-  const r_ = result(json, `${t.modelLabel}, ${layers[0].kind} ${t.layers[0].units} units\n${human}`);
-  m.model.dispose();
-  return r_;
+    .join('\n') + (t.output ? `\noutput: [${t.output.map((v) => v.toFixed(4)).join(', ')}]` : '');
+  return result(json, `${t.modelLabel}, ${layers.map((l) => `${l.kind} ${t.layers.find((x) => x.name === l.name)?.units} units`).join(' → ')}\n${human}`);
 }
 
 // ---- train ------------------------------------------------------------------------------

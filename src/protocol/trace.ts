@@ -31,7 +31,8 @@ export interface TraceToken {
 export interface LayerTrace {
   name: string;
   kind: RecurrentKind;
-  activation?: 'tanh' | 'sigmoid';
+  /** The RNN's activation (tanh, sigmoid, or an imported model's own, e.g. relu). */
+  activation?: string;
   units: number;
   states: Record<string, Matrix>;
   /**
@@ -48,6 +49,8 @@ export interface TraceResult {
   layers: LayerTrace[];
   /** Next-word prediction after each step (language-model head): top words with probabilities. */
   predictions: Array<Array<{ word: string; p: number }>>;
+  /** An imported model that is not a language model: its output after the last token (e.g. class probabilities). */
+  output?: number[];
   /** Tokens that were dropped because the text was longer than maxTokens (0 when none). */
   truncatedTokens: number;
   /** Milliseconds spent in the model's probe (forward pass and one read-back). */

@@ -163,3 +163,28 @@ test('train --task tag and --task classify; trace shows the encoder steps with t
   fs.writeFileSync(classified, 'pos\tgood\npos\tfine\n');
   assertCleanError(seqlens('train', '--task', 'classify', '--data', classified, '--out', outCls), /at least two labels/);
 });
+
+test('trace reads a TensorFlow.js LayersModel folder (model.json, weights, vocab.json): every recurrent layer, or a clean refusal', () => {
+  const dir = path.join(tmp, 'tfjs-model');
+  fs.mkdirSync(dir, { recursive: true });
+  const V = 6, E = 3, H = 2;
+  const rnd = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+  const weights: Array<[string, number[]]> = [['emb/embeddings', [V, E]], ['enc/kernel', [E, 4 * H]], ['enc/recurrent_kernel', [H, 4 * H]], ['enc/bias', [4 * H]]];
+  const topology = { class_name: 'Sequential', config: { name: 'tiny', layers: [
+    { class_name: 'Embedding', config: { name: 'emb', input_dim: V, output_dim: E } },
+    { class_name: 'LSTM', config: { name: 'enc', units: H, return_sequences: true } },
+  ] } };
+  fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ modelTopology: topology, weightsManifest: [{ paths: ['w.bin'], weights: weights.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) }] }));
+  fs.writeFileSync(path.join(dir, 'w.bin'), Buffer.from(Float32Array.from(weights.flatMap(([, shape]) => rnd(shape.reduce((a, b) => a * b, 1)))).buffer));
+  fs.writeFileSync(path.join(dir, 'vocab.json'), JSON.stringify(['<pad>', '<unk>', 'the', 'cat', 'sat', 'down']));
+  const r = seqlens('trace', '--model', dir, '--text', 'The cat sat up', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(doc.tokens, ['The', 'cat', 'sat', 'up']);
+  assert.deepEqual(doc.ids, [2, 3, 4, 1]);
+  assert.equal(doc.layers.length, 1);
+  assert.equal(doc.layers[0].kind, 'lstm');
+  assert.deepEqual(Object.keys(doc.layers[0].steps[0].gates).sort(), ['f', 'g', 'i', 'o']);
+  fs.truncateSync(path.join(dir, 'w.bin'), 8);
+  assertCleanError(seqlens('trace', '--model', path.join(dir, 'model.json'), '--text', 'the cat'), /model\.json: the weight files hold 8 bytes, the manifest describes 264/);
+});
