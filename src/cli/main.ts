@@ -44,10 +44,10 @@ const HELP = `seqlens: sequence models in a terminal
                 (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines)
   seqlens train --task word2vec --model skipgram --data FILE --out DIR [--dim N] [--window N]
                 [--negative N] [--min-count N] [--sample X] [--epochs N]
-  seqlens translate --model DIR --text "..." [--beam K]
+  seqlens translate [--model DIR|en-ko] --text "..." [--beam K]   (en-ko: the embedded English → Korean model)
   seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
-  seqlens neighbors --vectors FILE|DIR --word W [-k 10]
-  seqlens analogy --vectors FILE|DIR --a A --b B --c C [-k 10]
+  seqlens neighbors [--vectors FILE|DIR|default] --word W [-k 10]   (default: the embedded WordNet vectors)
+  seqlens analogy [--vectors FILE|DIR|default] --a A --b B --c C [-k 10]
   seqlens bench [NAME…]   (in a checkout: activation, step-probe, repaint, decode, knn,
                            train-lstm-lm, train-seq2seq, word2vec, word2vec-quality)
 

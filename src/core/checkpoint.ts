@@ -38,6 +38,8 @@ export async function saveCheckpoint(dir: string, meta: CheckpointMeta, weights:
     fs.writeFileSync(path.join(tmp, 'weights.bin'), Buffer.from(data));
     fs.writeFileSync(path.join(tmp, 'model.json'), JSON.stringify(modelJson, null, 1) + '\n');
     fs.writeFileSync(path.join(tmp, 'seqlens.json'), JSON.stringify(meta, null, 1) + '\n');
+    // mkdtemp makes the folder private (0700); a checkpoint is an ordinary folder others may read.
+    fs.chmodSync(tmp, 0o755 & ~process.umask());
     // Swap in: move an old checkpoint aside first, so that at every moment one complete folder exists.
     let old: string | undefined;
     if (fs.existsSync(dir)) {

@@ -19,7 +19,7 @@ import { HeadsBatch, TaggerClassifier, TaggerClassifierConfig } from './models/t
 import { maskedSparseCrossEntropy } from './training/losses';
 import { train } from './training/trainer';
 import { Rng } from './random';
-import { isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel } from './defaultModels';
+import { DEFAULT_VECTORS_ID, defaultVectorsPath, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultModels';
 import { LanguageModel, LM_PRESETS } from './models/languageModel';
 import { AttentionKind, Seq2SeqConfig } from './models/seq2seq';
 import { tokenize } from './tokenizer';
@@ -426,8 +426,10 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
 }
 
 // ---- translate ----------------------------------------------------------------------------
-export async function translateTask(a: Args, _hooks?: TaskHooks): Promise<TaskResult> {
-  const dir = str(a, 'model', true);
+export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const spec = str(a, 'model') ?? TRANSLATION_MODEL_ID;
+  // The embedded model by its id (unless a folder of that name exists here).
+  const dir = spec === TRANSLATION_MODEL_ID && !fs.existsSync(spec) && hooks ? path.join(hooks.modelsDir, TRANSLATION_MODEL_DIR) : spec;
   const text = str(a, 'text', true);
   const beam = num(a, 'beam', 1, isPositiveInt);
   if (!fs.existsSync(dir)) throw new TaskError(`translate: ${dir}: no such checkpoint folder`);
@@ -448,7 +450,9 @@ export async function translateTask(a: Args, _hooks?: TaskHooks): Promise<TaskRe
 
 // ---- neighbors / analogy --------------------------------------------------------------------
 /** Word vectors from a SeqLens word2vec checkpoint folder, or a vector file (word2vec text or binary, GloVe, projector TSV with --metadata). */
-function loadVectors(a: Args, spec: string): WordVectors {
+function loadVectors(a: Args, spec: string, hooks?: TaskHooks): WordVectors {
+  // The embedded vectors by their id (unless a file of that name exists here).
+  if (spec === DEFAULT_VECTORS_ID && !fs.existsSync(spec) && hooks) spec = defaultVectorsPath(hooks.modelsDir);
   if (!fs.existsSync(spec)) throw new TaskError(`${a.verb}: ${spec}: no such file or folder`);
   if (fs.statSync(spec).isDirectory()) {
     const { meta, weights } = loadCheckpoint(spec);
@@ -475,8 +479,8 @@ function loadVectors(a: Args, spec: string): WordVectors {
   }
 }
 
-export async function neighborsTask(a: Args, _hooks?: TaskHooks): Promise<TaskResult> {
-  const v = loadVectors(a, str(a, 'vectors', true));
+export async function neighborsTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const v = loadVectors(a, str(a, 'vectors') ?? DEFAULT_VECTORS_ID, hooks);
   const word = str(a, 'word', true);
   const k = num(a, 'k', 10, isPositiveInt);
   if (!v.has(word)) throw new TaskError(`neighbors: "${word}" is not in the vocabulary`);
@@ -484,8 +488,8 @@ export async function neighborsTask(a: Args, _hooks?: TaskHooks): Promise<TaskRe
   return result({ word, neighbors }, neighbors.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
 }
 
-export async function analogyTask(a: Args, _hooks?: TaskHooks): Promise<TaskResult> {
-  const v = loadVectors(a, str(a, 'vectors', true));
+export async function analogyTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const v = loadVectors(a, str(a, 'vectors') ?? DEFAULT_VECTORS_ID, hooks);
   const [wa, wb, wc] = ['a', 'b', 'c'].map((f) => str(a, f, true));
   for (const w of [wa, wb, wc]) if (!v.has(w)) throw new TaskError(`analogy: "${w}" is not in the vocabulary`);
   const neighbors = v.analogy(wa, wb, wc, num(a, 'k', 10, isPositiveInt));

@@ -5,6 +5,9 @@
 import * as vscode from 'vscode';
 import type { TraceResult } from '../protocol/trace';
 import { SeqLensContext } from './context';
+import { consentToLoad } from './trust';
+import { WordVectorsService, wordAtCaret } from './vectors';
+import * as path from 'path';
 import { TIMESTEPS_VIEW_ID, TimestepsView } from './timesteps/timestepsView';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
@@ -34,7 +37,7 @@ export interface SeqLensApi {
   };
 }
 
-type CommandFactory = (ctx: SeqLensContext, timesteps: TimestepsView) => (...args: unknown[]) => unknown;
+type CommandFactory = (ctx: SeqLensContext, timesteps: TimestepsView, vectors: WordVectorsService) => (...args: unknown[]) => unknown;
 
 const commands: Record<string, CommandFactory> = {
   'seqlens.stepThrough': (ctx, timesteps) => async () => {
@@ -54,6 +57,84 @@ const commands: Record<string, CommandFactory> = {
     }
   },
   'seqlens.showLog': (ctx) => () => ctx.log.show(),
+  'seqlens.trainWorkspaceVectors': (ctx, _t, vectors) => async () => {
+    try {
+      return await vectors.trainWorkspace();
+    } catch (e) {
+      ctx.reportError('Train Word Vectors on Workspace', e);
+      return undefined;
+    }
+  },
+  'seqlens.loadWordVectors': (ctx, _t, vectors) => async (arg?: unknown) => {
+    try {
+      let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+      uri ??= (
+        await vscode.window.showOpenDialog({
+          title: 'Load word vectors: word2vec text or binary, GloVe, or Embedding Projector TSV',
+          canSelectMany: false,
+          filters: { 'Word vectors': ['txt', 'bin', 'vec', 'tsv'], 'All files': ['*'] },
+          openLabel: 'Load Vectors',
+        })
+      )?.[0];
+      return uri ? await vectors.load(uri) : undefined;
+    } catch (e) {
+      ctx.reportError('Load Word Vectors', e);
+      return undefined;
+    }
+  },
+  'seqlens.nearestWords': (ctx, _t, vectors) => async (arg?: unknown) => {
+    try {
+      const word = typeof arg === 'string' ? arg : wordAtCaret(vscode.window.activeTextEditor);
+      if (!word) {
+        ctx.info('put the caret on a word (or select one) to see its nearest words.');
+        return undefined;
+      }
+      const r = await vectors.nearest(word, 10);
+      const source = r.vectors === 'default' ? 'the embedded WordNet vectors' : path.basename(r.vectors);
+      if (!r.known) {
+        ctx.info(`“${word}” is not in ${source}.`);
+        return r;
+      }
+      if (typeof arg !== 'string') {
+        void vscode.window.showQuickPick(
+          r.neighbors.map((n) => ({ label: n.word, description: `cosine ${n.similarity.toFixed(3)}` })),
+          { title: `Nearest words to “${r.word}” (${source})`, placeHolder: 'cosine similarity of the word vectors' },
+        );
+      }
+      return r;
+    } catch (e) {
+      ctx.reportError('Nearest Words', e);
+      return undefined;
+    }
+  },
+  'seqlens.openModel': (ctx, timesteps) => async (arg?: unknown) => {
+    try {
+      let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
+      if (!uri) {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'Open a model: a SeqLens checkpoint folder, or a TensorFlow.js model.json',
+          canSelectFiles: true,
+          canSelectFolders: true,
+          canSelectMany: false,
+          filters: { 'TensorFlow.js model': ['json'] },
+          openLabel: 'Open Model',
+        });
+        uri = picked?.[0];
+      }
+      if (!uri) return undefined;
+      if (uri.scheme !== 'file') {
+        ctx.info(`models are read from local files; ${uri.toString()} is not one.`);
+        return undefined;
+      }
+      if (!(await consentToLoad(uri.fsPath, 'model'))) return undefined;
+      const opened = await timesteps.openModel(uri.fsPath);
+      ctx.info(`opened ${opened.label}: ${opened.layers.length} recurrent layer${opened.layers.length === 1 ? '' : 's'} (${opened.layers.join(', ')}).`);
+      return opened;
+    } catch (e) {
+      ctx.reportError('Open Model', e);
+      return undefined;
+    }
+  },
 };
 
 let current: SeqLensContext | undefined;
@@ -65,7 +146,8 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
   extension.subscriptions.push(ctx);
   const timesteps = ctx.register(new TimestepsView(ctx));
   ctx.register(vscode.window.registerWebviewViewProvider(TIMESTEPS_VIEW_ID, timesteps));
-  for (const [id, factory] of Object.entries(commands)) ctx.register(vscode.commands.registerCommand(id, factory(ctx, timesteps)));
+  const vectors = new WordVectorsService(ctx);
+  for (const [id, factory] of Object.entries(commands)) ctx.register(vscode.commands.registerCommand(id, factory(ctx, timesteps, vectors)));
   ctx.log.info(`SeqLens ${extension.extension.packageJSON.version} activated in ${Date.now() - t0} ms`);
   return {
     get lastNotice() {

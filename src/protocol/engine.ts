@@ -30,6 +30,18 @@ export interface EngineMethods {
   'task/run': [TaskParams, { json: unknown; text: string }];
   'engine/info': [Record<string, never>, EngineInfo];
   'trace/run': [TraceParams, TraceResult];
+  /**
+   * Trains word vectors on a workspace's files (candidates already filtered by files.exclude;
+   * .gitignore'd, binary and large files are skipped here) and writes them (word2vec binary) to `out`.
+   */
+  'vectors/train-workspace': [
+    { roots: string[]; files: string[]; out: string; dim?: number; epochs?: number; minCount?: number },
+    { out: string; files: number; skipped: { ignored: number; binary: number; large: number; unreadable: number }; words: number; vocabulary: number; dim: number; seconds: number; stopped: boolean },
+  ];
+  /** Nearest words by cosine similarity in a vector set: 'default' (the embedded WordNet vectors) or a file. */
+  'vectors/neighbors': [{ vectors: string; word: string; k?: number }, { word: string; known: boolean; neighbors: Array<{ word: string; similarity: number }>; vectors: string; size: number }];
+  /** Loads a model from disk (a folder or model.json: a SeqLens checkpoint or a TensorFlow.js LayersModel); its id is then usable in trace/run. */
+  'model/open': [{ path: string }, { id: string; label: string; layers: string[] }];
   /** Test and diagnostics hook: busy-waits in the worker for `ms`, reporting progress; cancellable. */
   'engine/sleep': [{ ms: number }, { sleptMs: number; cancelled: boolean }];
 }

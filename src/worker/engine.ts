@@ -6,11 +6,20 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EngineError, EngineInfo, EngineMethod, ParamsOf, Progress, ResultOf, WorkerBoot } from '../protocol/engine';
 import { DEFAULT_MODEL_IDS, MODEL_LABELS } from '../protocol/trace';
-import { LoadedLanguageModel, loadDefaultModel } from '../core/defaultModels';
+import { DEFAULT_VECTORS_ID, defaultVectorsPath, LoadedLanguageModel, loadDefaultModel, loadLanguageModel } from '../core/defaultModels';
 import { setupBackend } from '../core/tfjs/backend';
 import { DataError } from '../core/data/pairs';
 import { analogyTask, argsOf, neighborsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
 import { BadInputError, traceLanguageModel } from '../core/trace';
+import { ImportedModel, importLayersModel, ModelImportError } from '../core/imports/layersModel';
+import { traceImported } from '../core/imports/traceImported';
+import type { TraceResult } from '../protocol/trace';
+import * as fs from 'fs';
+import * as path from 'path';
+import { readWorkspaceCorpus } from '../core/data/workspaceText';
+import { trainSkipGram } from '../core/word2vec/skipgram';
+import { loadVectorFile, toWord2VecBinary, VectorFileError } from '../core/word2vec/parse';
+import type { WordVectors } from '../core/word2vec/vectors';
 
 const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask };
 
@@ -33,8 +42,16 @@ type Handler<M extends EngineMethod> = (params: ParamsOf<M>, ctx: RequestContext
 /** Largest text the engine accepts in one request, in UTF-16 code units (the extension truncates before). */
 export const MAX_TEXT_CHARS = 1_000_000;
 
+/** Model ids that name a folder or model.json on disk: a SeqLens checkpoint or a TensorFlow.js LayersModel. */
+export const FILE_MODEL = 'file:';
+
+type FileModel = { label: string; layers: string[] } & ({ kind: 'imported'; model: ImportedModel } | { kind: 'checkpoint'; loaded: LoadedLanguageModel });
+
 export class Engine {
   private readonly models = new Map<string, LoadedLanguageModel>();
+  private readonly imported = new Map<string, FileModel>();
+  /** Vector sets by file, loaded on first use. */
+  private readonly vectors = new Map<string, WordVectors>();
   private readonly handlers: { [M in EngineMethod]: Handler<M> };
 
   constructor(private readonly boot: WorkerBoot) {
@@ -45,8 +62,56 @@ export class Engine {
         if (p.text.length > MAX_TEXT_CHARS) {
           throw new BadInputError(`The text is ${p.text.length.toLocaleString('en')} characters long; the engine reads at most ${MAX_TEXT_CHARS.toLocaleString('en')}.`);
         }
+        if (p.modelId.startsWith(FILE_MODEL)) return this.traceFileModel(p.modelId, p.text, p.maxTokens);
         const m = this.model(p.modelId);
         return traceLanguageModel(m.model, m.vocab, p.text, { modelId: m.id, modelLabel: m.label, maxTokens: p.maxTokens });
+      },
+      'vectors/train-workspace': async (p, ctx) => {
+        const t0 = Date.now();
+        ctx.progress({ message: `reading ${p.files.length.toLocaleString('en')} files…`, fraction: 0 });
+        const corpus = readWorkspaceCorpus(p.roots, p.files, { shouldStop: () => ctx.cancelled });
+        if (ctx.cancelled) throw new CancelledError();
+        const words = corpus.sentences.reduce((n, s) => n + s.length, 0);
+        if (words === 0) throw new BadInputError(`No words to train on: ${corpus.files} readable text files (${corpus.skipped.ignored} ignored by .gitignore, ${corpus.skipped.binary} binary, ${corpus.skipped.large} too large).`);
+        const r = await trainSkipGram(
+          corpus.sentences,
+          { dim: p.dim ?? 64, window: 5, negative: 5, epochs: p.epochs ?? 5, minCount: p.minCount ?? (words < 200_000 ? 2 : 5), seed: 1 },
+          {
+            kernel: fs.readFileSync(path.join(this.boot.wasmDir, 'sgns.wasm')),
+            shouldStop: () => ctx.cancelled,
+            onProgress: (q) => ctx.progress({ message: `epoch ${q.epoch + 1}: ${Math.round(q.wordsPerSecond).toLocaleString('en')} words/s`, fraction: q.fraction }),
+          },
+        );
+        if (r.stopped || ctx.cancelled) throw new CancelledError();
+        if (r.vectors.size === 0) throw new BadInputError(`No word occurs often enough to learn a vector (${words} words in ${corpus.files} files).`);
+        fs.mkdirSync(path.dirname(p.out), { recursive: true });
+        const tmp = `${p.out}.tmp-${process.pid}`;
+        fs.writeFileSync(tmp, toWord2VecBinary(r.vectors));
+        fs.renameSync(tmp, p.out); // atomic: a reader never sees half a file
+        this.vectors.delete(p.out);
+        return { out: p.out, files: corpus.files, skipped: corpus.skipped, words, vocabulary: r.vectors.size, dim: r.vectors.dim, seconds: (Date.now() - t0) / 1000, stopped: false };
+      },
+      'vectors/neighbors': async (p) => {
+        const file = p.vectors === DEFAULT_VECTORS_ID ? defaultVectorsPath(this.boot.modelsDir) : p.vectors;
+        let v = this.vectors.get(file);
+        if (!v) {
+          try {
+            v = loadVectorFile(file);
+          } catch (e) {
+            if (e instanceof VectorFileError) throw new BadInputError(e.message);
+            throw e;
+          }
+          this.vectors.set(file, v);
+        }
+        const word = p.word.toLowerCase();
+        const known = v.has(word);
+        return { word, known, neighbors: known ? v.neighbors(word, p.k ?? 10) : [], vectors: p.vectors, size: v.size };
+      },
+      'model/open': async (p) => {
+        const id = FILE_MODEL + p.path;
+        this.disposeFileModel(id); // opening again re-reads the files
+        const m = this.fileModel(id);
+        return { id, label: m.label, layers: m.layers };
       },
       'task/run': async (p, ctx) => {
         const run = TASKS[p.verb];
@@ -100,6 +165,41 @@ export class Engine {
     return m;
   }
 
+  /** Loads (once) a model from disk: a SeqLens language-model checkpoint, else a TensorFlow.js LayersModel. */
+  private fileModel(id: string): FileModel {
+    let m = this.imported.get(id);
+    if (m) return m;
+    const spec = id.slice(FILE_MODEL.length);
+    const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
+    try {
+      if (fs.existsSync(path.join(dir, 'seqlens.json'))) {
+        const loaded = loadLanguageModel(dir, id, path.basename(dir));
+        m = { kind: 'checkpoint', loaded, label: `${path.basename(dir)} (${loaded.model.cell.kind.toUpperCase()})`, layers: [loaded.model.cell.kind] };
+      } else {
+        const model = importLayersModel(spec);
+        const run = model.layers.flatMap((l) => (l.type === 'recurrent' ? [l.name] : l.type === 'bidirectional' ? [l.forward.name, l.backward.name] : []));
+        m = { kind: 'imported', model, label: `${model.name} (TensorFlow.js)`, layers: run };
+      }
+    } catch (e) {
+      if (e instanceof ModelImportError) throw new BadInputError(e.message);
+      throw new BadInputError(`${spec}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.imported.set(id, m);
+    return m;
+  }
+
+  private disposeFileModel(id: string): void {
+    const m = this.imported.get(id);
+    if (m?.kind === 'checkpoint') m.loaded.model.dispose();
+    this.imported.delete(id);
+  }
+
+  private async traceFileModel(id: string, text: string, maxTokens: number): Promise<TraceResult> {
+    const m = this.fileModel(id);
+    if (m.kind === 'checkpoint') return traceLanguageModel(m.loaded.model, m.loaded.vocab, text, { modelId: id, modelLabel: m.label, maxTokens });
+    return traceImported(m.model, text, { modelId: id, modelLabel: m.label, maxTokens });
+  }
+
   async handle<M extends EngineMethod>(method: M, params: ParamsOf<M>, ctx: RequestContext): Promise<ResultOf<M>> {
     const handler = this.handlers[method] as Handler<M> | undefined;
     if (!handler) throw new BadInputError(`unknown request "${String(method)}"`);
@@ -109,6 +209,7 @@ export class Engine {
   dispose(): void {
     for (const m of this.models.values()) m.model.dispose();
     this.models.clear();
+    for (const id of [...this.imported.keys()]) this.disposeFileModel(id);
   }
 }
 

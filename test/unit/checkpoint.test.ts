@@ -49,3 +49,9 @@ test('broken checkpoints are refused with the file and the reason', async () => 
   fs.writeFileSync(path.join(dir, 'model.json'), '{ not json');
   assert.throws(() => loadCheckpoint(dir), /model\.json: not valid JSON/);
 });
+
+test('a checkpoint folder is as readable as any folder the user makes (not mkdtemp\'s private 0700)', async () => {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-perm-')), 'ck');
+  await saveCheckpoint(dir, meta, { w: tf.zeros([2]) });
+  assert.equal(fs.statSync(dir).mode & 0o777, 0o755 & ~process.umask());
+});

@@ -154,3 +154,45 @@ test('tasks run in the worker: training streams progress, a cancel stops it with
   assert.deepEqual((t.json as { tokens: string[] }).tokens, ['the', 'dog', 'runs']);
   await assert.rejects(engine.request('task/run', { verb: 'trace', options: { model: path.join(dir, 'none'), text: 'x' } }), (e: EngineRequestError) => e.code === 'bad-input' && /no such checkpoint/.test(e.message));
 });
+
+test('workspace vectors in the worker: trained from files (.gitignore respected), served as neighbours, and a cancel stops training within a second', async () => {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'seqlens-wsv-'));
+  const write = (rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+    return path.join(dir, rel);
+  };
+  const files = [
+    write('.gitignore', 'private/\n'),
+    write('story.txt', Array.from({ length: 3000 }, (_, i) => `the ${['dog', 'cat'][i % 2]} chased the ${['ball', 'mouse'][i % 2]} in the garden .`).join('\n')),
+    write('code.ts', Array.from({ length: 500 }, () => 'const wordCount = countWords(sentenceText);').join('\n')),
+    write('private/keys.txt', 'zzhidden zzhidden zzhidden zzhidden\n'.repeat(50)),
+  ];
+  const out = path.join(dir, 'out', 'vectors.bin');
+  const r = await engine.request('vectors/train-workspace', { roots: [dir], files, out, epochs: 3 });
+  assert.equal(r.files, 3);
+  assert.equal(r.skipped.ignored, 1);
+  assert.ok(fs.existsSync(out));
+  const cat = await engine.request('vectors/neighbors', { vectors: out, word: 'Cat', k: 3 });
+  assert.equal(cat.known, true);
+  assert.equal(cat.neighbors.length, 3);
+  assert.equal((await engine.request('vectors/neighbors', { vectors: out, word: 'count' })).known, true, 'identifiers were split');
+  assert.equal((await engine.request('vectors/neighbors', { vectors: out, word: 'zzhidden' })).known, false);
+  // Cancel mid-training: the request ends as cancelled, quickly, and the file on disk is the previous one.
+  const before = fs.statSync(out).mtimeMs;
+  const tok = token();
+  let cancelledAt = 0;
+  const pending = engine.request('vectors/train-workspace', { roots: [dir], files, out, epochs: 400 }, {
+    token: tok,
+    onProgress: (p) => {
+      if (!cancelledAt && (p.fraction ?? 0) > 0.01) {
+        cancelledAt = Date.now();
+        tok.cancel();
+      }
+    },
+  });
+  await assert.rejects(pending, (e: EngineRequestError) => e.code === 'cancelled');
+  assert.ok(cancelledAt > 0 && Date.now() - cancelledAt < 1000, `stopped ${Date.now() - cancelledAt} ms after the cancel`);
+  assert.equal(fs.statSync(out).mtimeMs, before, 'a cancelled run writes nothing');
+  await assert.rejects(engine.request('vectors/neighbors', { vectors: path.join(dir, 'story.txt'), word: 'x' }), (e: EngineRequestError) => e.code === 'bad-input' && /story\.txt:1:/.test(e.message));
+});

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
 import { decodeText, readTextFile, TextFileError } from '../../src/core/data/textFile';
+import { insideFolders } from '../../src/core/paths';
 
 const SAMPLE = 'Café au lait\tA coffee with milk — 5 €\n한국어 문장입니다.\n';
 
@@ -62,4 +63,13 @@ test('empty files read as empty text; missing files, folders and files over the 
   fs.writeFileSync(big, 'x'.repeat(3 * 1048576));
   assert.throws(() => readTextFile(big, 1048576), /big\.txt: 3 MB is more than the 1 MB this reads/);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('insideFolders (Workspace Trust asks only for files in the workspace)', () => {
+  const ws = path.join(os.tmpdir(), 'ws');
+  assert.equal(insideFolders(path.join(ws, 'models', 'model.json'), [ws]), true);
+  assert.equal(insideFolders(ws, [ws]), true);
+  assert.equal(insideFolders(path.join(os.tmpdir(), 'ws2', 'model.json'), [ws]), false);
+  assert.equal(insideFolders(path.join(ws, '..', 'elsewhere', 'v.bin'), [ws]), false);
+  assert.equal(insideFolders(path.join(ws, 'a'), []), false);
 });

@@ -24,6 +24,8 @@ const host = new Host<TimestepsFromWebview, ViewState>();
 const viewState = host.state({ step: 0, modelId: 'lstm' });
 
 let trace: TraceResult | undefined;
+/** Traces whose matrices were already revived from the message's plain objects. */
+const revived = new WeakSet<TraceResult>();
 /** The extension's number for the trace on show, echoed in messages about it. */
 let traceId = 0;
 let step = 0;
@@ -52,7 +54,11 @@ const playButton = el(UI.button, { id: 'play', appearance: 'secondary', 'aria-la
 const nextButton = el(UI.button, { id: 'next', appearance: 'icon', 'aria-label': 'Next step', title: 'Next step (→)' }, '›');
 const slider = el('input', { id: 'slider', type: 'range', min: '0', max: '0', value: '0', 'aria-label': 'Timestep' });
 const stepLabel = el('span', { id: 'stepLabel', class: 'step-label', 'aria-live': 'polite' });
-toolbar.append(modelSelect, prevButton, playButton, nextButton, slider, stepLabel);
+/** For models with several recurrent layers (stacked, or both directions of a Bidirectional). */
+const layerSelect = el(UI.dropdown, { id: 'layer', 'aria-label': 'Layer', hidden: '' });
+toolbar.append(modelSelect, layerSelect, prevButton, playButton, nextButton, slider, stepLabel);
+let layerIndex = 0;
+let shownSource = '';
 const sourceLine = el('div', { id: 'source', class: 'source' });
 const banner = el('div', { id: 'banner', class: 'banner', role: 'status', hidden: '' });
 const tokenStrip = el('div', { id: 'tokens', class: 'tokens', role: 'listbox', 'aria-label': 'Tokens, one per timestep' });
@@ -70,7 +76,9 @@ let settingModel = false;
 function setModels(models: ModelChoice[], selected: string): void {
   settingModel = true;
   try {
-    if (modelSelect.childElementCount !== models.length) {
+    const ids = models.map((m) => m.id).join('\n');
+    if (modelSelect.dataset.ids !== ids) {
+      modelSelect.dataset.ids = ids;
       modelSelect.replaceChildren(...models.map((m) => el(UI.option, { value: m.id }, m.label)));
     }
     (modelSelect as unknown as { value: string }).value = selected;
@@ -108,8 +116,24 @@ function showEmpty(message: string): void {
 function showTrace(t: TraceResult, initialStep: number, source: string): void {
   stop();
   trace = t;
-  for (const layer of t.layers) for (const k of Object.keys(layer.states)) layer.states[k] = reviveMatrix(layer.states[k]);
-  const layer = t.layers[0];
+  if (t !== trace || !revived.has(t)) {
+    for (const layer of t.layers) for (const k of Object.keys(layer.states)) layer.states[k] = reviveMatrix(layer.states[k]);
+    revived.add(t);
+  }
+  shownSource = source;
+  if (layerIndex >= t.layers.length) layerIndex = 0;
+  layerSelect.hidden = t.layers.length < 2;
+  if (t.layers.length > 1) {
+    settingModel = true;
+    try {
+      layerSelect.replaceChildren(...t.layers.map((l, i) => el(UI.option, { value: String(i) }, `${l.name} (${l.kind.toUpperCase()})`)));
+      (layerSelect as unknown as { value: string }).value = String(layerIndex);
+    } finally {
+      settingModel = false;
+    }
+  }
+  const layer = t.layers[layerIndex];
+  app.dataset.layer = String(layerIndex);
   const T = t.tokens.length;
   emptyBox.hidden = true;
   body.hidden = false;
@@ -298,6 +322,14 @@ modelSelect.addEventListener('change', () => {
     viewState.modelId = id;
     host.saveState(viewState);
     host.post({ type: 'model/select', modelId: id });
+  }
+});
+layerSelect.addEventListener('change', () => {
+  if (settingModel || !trace) return;
+  const i = Number((layerSelect as unknown as { value: string }).value);
+  if (Number.isInteger(i) && i !== layerIndex && i >= 0 && i < trace.layers.length) {
+    layerIndex = i;
+    showTrace(trace, step, shownSource);
   }
 });
 tokenStrip.addEventListener('click', (e) => {

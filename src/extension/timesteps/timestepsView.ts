@@ -43,7 +43,11 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   private hoveredRange: vscode.Range | undefined;
   private editorVisible = true;
   /** The model of the newest run, finished or not: a repeated choice of it is not a new request. */
-  private requestedModel: DefaultModelId | undefined;
+  private requestedModel: string | undefined;
+  /** Models opened from disk this session (SeqLens checkpoints, TensorFlow.js LayersModels). */
+  private readonly fileModels: ModelChoice[] = [];
+  /** An opened model chosen for this session (the setting holds only the shipped ones). */
+  private sessionModel: string | undefined;
   private cancelRun: vscode.CancellationTokenSource | undefined;
   private readonly stepDecoration: vscode.TextEditorDecorationType;
   private readonly hoverDecoration: vscode.TextEditorDecorationType;
@@ -132,6 +136,35 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     );
   }
 
+  models(): ModelChoice[] {
+    return [...MODELS, ...this.fileModels];
+  }
+
+  currentModel(): string {
+    return this.sessionModel ?? config.timestepsModel();
+  }
+
+  private label(modelId: string): string {
+    return this.models().find((m) => m.id === modelId)?.label ?? modelId;
+  }
+
+  /**
+   * Opens a model from disk (a SeqLens checkpoint or a TensorFlow.js LayersModel folder or
+   * model.json), adds it to the view's chooser, selects it, and re-reads the shown text with it.
+   */
+  async openModel(file: string): Promise<{ id: string; label: string; layers: string[] }> {
+    const opened = await this.ctx.engine.request('model/open', { path: file });
+    const at = this.fileModels.findIndex((m) => m.id === opened.id);
+    if (at >= 0) this.fileModels.splice(at, 1);
+    this.fileModels.push({ id: opened.id, label: opened.label });
+    this.sessionModel = opened.id;
+    this.requestedModel = undefined;
+    const shown = this.shown;
+    if (shown) await this.run(shown.source, opened.id, { keepStep: this.step, staleReason: shown.live ? undefined : shown.staleReason });
+    else this.post({ type: 'trace/empty', message: `${opened.label} is open: select a sentence and run “SeqLens: Step Through Timesteps”.`, models: this.models(), modelId: opened.id });
+    return opened;
+  }
+
   /** The command: trace the selection (or the caret's line) of the active editor. */
   async stepThrough(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<TraceResult | undefined> {
     if (!editor) {
@@ -142,11 +175,11 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     if (!picked.ok) {
       this.ctx.info(picked.message);
       // A trace already on show stays (with its highlights); an empty panel says what to do.
-      if (!this.shown) this.post({ type: 'trace/empty', message: picked.message, models: MODELS, modelId: config.timestepsModel() });
+      if (!this.shown) this.post({ type: 'trace/empty', message: picked.message, models: this.models(), modelId: this.currentModel() });
       return undefined;
     }
     await this.reveal(editor);
-    return this.run(picked.source, config.timestepsModel(), { editor });
+    return this.run(picked.source, this.currentModel(), { editor });
   }
 
   private async reveal(editor: vscode.TextEditor): Promise<void> {
@@ -165,7 +198,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
    */
   private async run(
     source: TextSource,
-    modelId: DefaultModelId,
+    modelId: string,
     options: { editor?: vscode.TextEditor; keepStep?: number; staleReason?: string } = {},
   ): Promise<TraceResult | undefined> {
     const seq = ++this.runSeq;
@@ -173,7 +206,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     this.cancelRun?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.cancelRun = cts;
-    this.post({ type: 'trace/loading', modelId, message: `Reading ${source.label} with the ${MODEL_LABELS[modelId]}…`, models: MODELS });
+    this.post({ type: 'trace/loading', modelId, message: `Reading ${source.label} with the ${this.label(modelId)}…`, models: this.models() });
     try {
       const trace = await this.ctx.engine.request('trace/run', { modelId, text: source.text, maxTokens: config.maxTokens() }, { token: cts.token });
       if (seq !== this.runSeq) return undefined; // a newer run replaced this one
@@ -237,7 +270,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   private showMessage(): TimestepsToWebview {
     const s = this.shown!;
     const note = truncationNote(s.trace, s.source);
-    return { type: 'trace/show', traceId: s.id, trace: s.trace, step: this.step, source: s.source.label + (note ? ` — ${note}` : ''), models: MODELS };
+    return { type: 'trace/show', traceId: s.id, trace: s.trace, step: this.step, source: s.source.label + (note ? ` — ${note}` : ''), models: this.models() };
   }
 
   private post(message: TimestepsToWebview): void {
@@ -255,7 +288,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         this.webviewReady = true;
         if (this.shown) this.post(this.showMessage());
         else if (this.lastContent) this.post(this.lastContent);
-        else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: MODELS, modelId: config.timestepsModel() });
+        else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: this.models(), modelId: this.currentModel() });
         if (this.shown?.staleReason) this.post({ type: 'trace/stale', message: this.shown.staleReason, canRerun: true });
         else if (this.shown && !this.editorVisible) this.post({ type: 'trace/note', message: editorClosedNote });
         this.readyEmitter.fire();
@@ -269,9 +302,12 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         this.highlightToken(m.index);
         return;
       case 'model/select': {
-        if (!(DEFAULT_MODEL_IDS as readonly string[]).includes(m.modelId) || m.modelId === this.requestedModel) return;
-        const modelId = m.modelId as DefaultModelId;
-        void config.setTimestepsModel(modelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
+        if (!this.models().some((x) => x.id === m.modelId) || m.modelId === this.requestedModel) return;
+        const modelId = m.modelId;
+        if ((DEFAULT_MODEL_IDS as readonly string[]).includes(modelId)) {
+          this.sessionModel = undefined;
+          void config.setTimestepsModel(modelId as DefaultModelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
+        } else this.sessionModel = modelId;
         const shown = this.shown;
         if (shown) void this.run(shown.source, modelId, { keepStep: this.step, staleReason: shown.live ? undefined : shown.staleReason });
         else this.requestedModel = modelId;

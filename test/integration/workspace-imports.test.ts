@@ -1,0 +1,139 @@
+/**
+ * Opening models from disk in a real VS Code: a TensorFlow.js LayersModel (a
+ * Bidirectional GRU, so two recurrent layers) through "SeqLens: Open Model…",
+ * stepped through in the timestep panel with its layer chooser; a broken model
+ * refused with a message that names the file, the trace on show kept.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { SeqLensApi } from '../../src/extension/extension';
+import { harness, waitFor } from './harness';
+
+const PANEL = '#app[data-entry="timesteps"]';
+const panel = <T>(expression: string) => harness.evaluate<T>(PANEL, expression);
+let api: SeqLensApi;
+
+/** A Bidirectional(GRU) model.json written as tfjs writes it (Keras topology, weights manifest, one .bin). */
+function writeBidirectionalGru(dir: string, words: string[]): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const V = words.length, E = 4, H = 3;
+  const weights: Array<[string, number[]]> = [
+    ['emb/embeddings', [V, E]],
+    ['bidi/forward_gru/kernel', [E, 3 * H]],
+    ['bidi/forward_gru/recurrent_kernel', [H, 3 * H]],
+    ['bidi/forward_gru/bias', [3 * H]],
+    ['bidi/backward_gru/kernel', [E, 3 * H]],
+    ['bidi/backward_gru/recurrent_kernel', [H, 3 * H]],
+    ['bidi/backward_gru/bias', [3 * H]],
+  ];
+  const gru = { class_name: 'GRU', config: { name: 'gru', units: H, activation: 'tanh', recurrent_activation: 'hard_sigmoid', return_sequences: true } };
+  const topology = { class_name: 'Sequential', config: { name: 'bidi_demo', layers: [{ class_name: 'Embedding', config: { name: 'emb', input_dim: V, output_dim: E } }, { class_name: 'Bidirectional', config: { name: 'bidi', layer: gru, merge_mode: 'concat' } }] } };
+  fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: topology, weightsManifest: [{ paths: ['group1-shard1of1.bin'], weights: weights.map(([name, shape]) => ({ name, shape, dtype: 'float32' })) }] }));
+  const n = weights.reduce((s, [, shape]) => s + shape.reduce((a, b) => a * b, 1), 0);
+  fs.writeFileSync(path.join(dir, 'group1-shard1of1.bin'), Buffer.from(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 1.7) * 0.6).buffer));
+  fs.writeFileSync(path.join(dir, 'vocab.json'), JSON.stringify(words));
+}
+
+describe('SeqLens: models opened from disk', function () {
+  this.timeout(120_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-e2e-models-'));
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<SeqLensApi>('seqlens.seqlens')!.activate();
+  });
+
+  it('opens a TensorFlow.js Bidirectional GRU and steps through both directions in the panel', async function () {
+    const dir = path.join(tmp, 'bidi');
+    writeBidirectionalGru(dir, ['<pad>', '<unk>', 'the', 'keys', 'to', 'cabinet', 'are', 'on', 'table', '.']);
+    const opened = (await vscode.commands.executeCommand('seqlens.openModel', vscode.Uri.file(dir))) as { id: string; label: string; layers: string[] } | undefined;
+    assert.ok(opened, `the model opened (${api.lastNotice})`);
+    assert.strictEqual(opened.label, 'bidi_demo (TensorFlow.js)');
+    assert.deepStrictEqual(opened.layers, ['bidi (forward)', 'bidi (backward)']);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'agreement.txt')));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    const before = api.timesteps.currentTrace;
+    await vscode.commands.executeCommand('seqlens.stepThrough');
+    await waitFor('the imported model\'s trace', () => api.timesteps.currentTrace !== before && api.timesteps.currentTrace?.modelId === opened.id);
+    const trace = api.timesteps.currentTrace!;
+    assert.deepStrictEqual(trace.layers.map((l) => [l.name, l.kind, l.units]), [['bidi (forward)', 'gru', 3], ['bidi (backward)', 'gru', 3]]);
+    const unknown = trace.tokens.filter((t) => t.unknown).map((t) => t.text);
+    assert.deepStrictEqual(unknown, ['old'], 'words outside the model\'s vocab.json are <unk>');
+    if (!harness.available) this.skip();
+    await waitFor('the panel on the imported trace', () => panel<boolean>(`document.querySelector('${PANEL}').dataset.model === ${JSON.stringify(opened.id)} && document.querySelector('${PANEL}').dataset.state === 'trace'`));
+    assert.strictEqual(await panel<boolean>(`document.getElementById('layer').hidden`), false, 'a layer chooser for two layers');
+    assert.deepStrictEqual(await panel<string[]>(`[...document.querySelectorAll('#layer vscode-option')].map(o => o.textContent)`), ['bidi (forward) (GRU)', 'bidi (backward) (GRU)']);
+    assert.ok((await panel<string[]>(`[...document.querySelectorAll('#model vscode-option')].map(o => o.textContent)`))?.includes('bidi_demo (TensorFlow.js)'), 'the model is in the chooser');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await harness.click('#layer');
+    await harness.click('#layer vscode-option[value="1"]');
+    await waitFor('the backward layer on show', () => panel<boolean>(`document.querySelector('${PANEL}').dataset.layer === '1'`));
+    // The backward GRU's state at the first token has read the whole sentence: its row equals the trace's.
+    const h = trace.layers[1].states.h!;
+    const cell = await panel<string>(`document.querySelector('td[data-state="h"][data-unit="0"]').textContent`);
+    assert.strictEqual(cell, h.data[api.timesteps.currentStep * h.shape[1]].toFixed(3));
+    await harness.screenshot('timesteps-imported-bidirectional');
+  });
+
+  it('refuses a model with truncated weights, naming the file, and keeps the trace on show', async () => {
+    const dir = path.join(tmp, 'broken');
+    writeBidirectionalGru(dir, ['<pad>', '<unk>', 'the']);
+    fs.truncateSync(path.join(dir, 'group1-shard1of1.bin'), 16);
+    const shown = api.timesteps.currentTrace;
+    const opened = await vscode.commands.executeCommand('seqlens.openModel', vscode.Uri.file(dir));
+    assert.strictEqual(opened, undefined);
+    assert.match(api.lastNotice ?? '', /broken[/\\]model\.json: the weight files hold 16 bytes, the manifest describes/);
+    assert.strictEqual(api.timesteps.currentTrace, shown, 'the trace on show is kept');
+  });
+});
+
+describe('SeqLens: word vectors', function () {
+  this.timeout(180_000);
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<SeqLensApi>('seqlens.seqlens')!.activate();
+  });
+
+  it('answers Nearest Words from the embedded WordNet vectors on first use', async () => {
+    const r = (await vscode.commands.executeCommand('seqlens.nearestWords', 'dog')) as { known: boolean; neighbors: Array<{ word: string; similarity: number }>; vectors: string } | undefined;
+    assert.ok(r, `an answer (${api.lastNotice})`);
+    assert.strictEqual(r.vectors, 'default');
+    assert.strictEqual(r.known, true);
+    assert.strictEqual(r.neighbors.length, 10);
+    assert.ok(r.neighbors.every((n, i) => i === 0 || n.similarity <= r.neighbors[i - 1].similarity), 'most similar first');
+  });
+
+  it('trains vectors on the workspace (files.exclude and .gitignore respected, identifiers split) and then answers from them', async () => {
+    const r = (await vscode.commands.executeCommand('seqlens.trainWorkspaceVectors')) as { files: number; skipped: { ignored: number }; vocabulary: number; out: string } | undefined;
+    assert.ok(r, `trained (${api.lastNotice})`);
+    assert.ok(r.files >= 6, `${r.files} files read`);
+    assert.ok(r.skipped.ignored >= 1, 'scratch/notes.txt is skipped by .gitignore');
+    assert.ok(fs.existsSync(r.out), 'the vectors file is written');
+    assert.match(api.lastNotice ?? '', /trained [\d,]+ word vectors \(64 dimensions\) on [\d,]+ words in \d+ files/);
+    const word = (await vscode.commands.executeCommand('seqlens.nearestWords', 'count')) as { known: boolean; vectors: string };
+    assert.strictEqual(word.vectors, r.out, 'the workspace vectors are now in use');
+    assert.strictEqual(word.known, true, '"count" comes from splitting wordCount / countWords');
+    const ignored = (await vscode.commands.executeCommand('seqlens.nearestWords', 'zzscratchword')) as { known: boolean };
+    assert.strictEqual(ignored.known, false, 'nothing from the .gitignore\'d folder was read');
+  });
+
+  it('loads a vector file, and refuses a malformed one with its name and line', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-e2e-vectors-'));
+    const good = path.join(dir, 'tiny.txt');
+    fs.writeFileSync(good, '3 2\nthe 1 0\ncat 0.9 0.1\ndog 0.8 0.3\n');
+    const loaded = (await vscode.commands.executeCommand('seqlens.loadWordVectors', vscode.Uri.file(good))) as { vectors: string } | undefined;
+    assert.ok(loaded, `loaded (${api.lastNotice})`);
+    const near = (await vscode.commands.executeCommand('seqlens.nearestWords', 'cat')) as { neighbors: Array<{ word: string }> };
+    assert.deepStrictEqual(near.neighbors.map((n) => n.word), ['dog', 'the']);
+    const bad = path.join(dir, 'bad.txt');
+    fs.writeFileSync(bad, '2 3\nthe 1 0 0\ncat 1 NaN 0\n');
+    const refused = await vscode.commands.executeCommand('seqlens.loadWordVectors', vscode.Uri.file(bad));
+    assert.strictEqual(refused, undefined);
+    assert.match(api.lastNotice ?? '', /bad\.txt:3: "NaN" is not a number/);
+    const still = (await vscode.commands.executeCommand('seqlens.nearestWords', 'cat')) as { vectors: string };
+    assert.strictEqual(still.vectors, good, 'the loaded vectors stay in use after a refusal');
+  });
+});
