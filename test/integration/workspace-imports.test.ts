@@ -126,8 +126,10 @@ describe('SeqLens: word vectors', function () {
     fs.writeFileSync(good, '3 2\nthe 1 0\ncat 0.9 0.1\ndog 0.8 0.3\n');
     const loaded = (await vscode.commands.executeCommand('seqlens.loadWordVectors', vscode.Uri.file(good))) as { vectors: string } | undefined;
     assert.ok(loaded, `loaded (${api.lastNotice})`);
-    const near = (await vscode.commands.executeCommand('seqlens.nearestWords', 'cat')) as { neighbors: Array<{ word: string }> };
-    assert.deepStrictEqual(near.neighbors.map((n) => n.word), ['dog', 'the']);
+    const near = (await vscode.commands.executeCommand('seqlens.nearestWords', 'cat')) as { neighbors: Array<{ word: string; similarity: number }> };
+    // By hand: cos(cat, the) = 0.9 / |(0.9, 0.1)| = 0.994; cos(cat, dog) = 0.75 / (0.906 · 0.854) = 0.969.
+    assert.deepStrictEqual(near.neighbors.map((n) => n.word), ['the', 'dog']);
+    assert.ok(Math.abs(near.neighbors[0].similarity - 0.99388) < 1e-4 && Math.abs(near.neighbors[1].similarity - 0.96937) < 1e-4, JSON.stringify(near.neighbors));
     const bad = path.join(dir, 'bad.txt');
     fs.writeFileSync(bad, '2 3\nthe 1 0 0\ncat 1 NaN 0\n');
     const refused = await vscode.commands.executeCommand('seqlens.loadWordVectors', vscode.Uri.file(bad));

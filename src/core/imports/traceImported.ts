@@ -51,7 +51,7 @@ export function traceImported(model: ImportedModel, text: string, options: Trace
     return order.map((i) => ({ word: model.vocab[i], p: row[i] }));
   });
   return {
-    modelId: `import:${model.file}`,
+    modelId: options.modelId,
     modelLabel: options.modelLabel,
     tokens: cased.tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, id: ids[i], unknown: ids[i] === model.unkId && model.vocab[model.unkId] !== t.text && model.vocab[model.unkId] !== t.text.toLowerCase() })),
     layers,
