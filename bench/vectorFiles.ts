@@ -1,13 +1,15 @@
 /**
- * Loading vector files: a 100,000 × 100 word2vec text file (%.6f numbers) and a
- * 400,000 × 300 word2vec binary file, against the plain JS reader
- * (readFileSync + split + parseFloat) measured in the same run.
+ * Loading vector files with the streaming reader (loadVectorFile): a 100,000 ×
+ * 100 word2vec text file (%.6f numbers) against the plain JS reader
+ * (readFileSync + split + parseFloat) measured in the same run, and a 400,000 ×
+ * 300 word2vec binary file, each load in a fresh child process that also
+ * reports its peak memory above its baseline, as a multiple of the matrix.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Rng } from '../src/core/random';
-import { parseVectors } from '../src/core/word2vec/parse';
+import { spawnSync } from 'child_process';
 
 function naiveText(file: string): number {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -25,7 +27,15 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number; textNaive: number; binary: number } {
+/** One load in a fresh process: time (ms) and peak memory above baseline as a multiple of the matrix. */
+function childLoad(file: string): { ms: number; memory: number } {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'vectorLoadChild.js'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`vector load child failed: ${r.stderr}`);
+  const j = JSON.parse(r.stdout) as { ms: number; matrixBytes: number; extraBytes: number };
+  return { ms: j.ms, memory: j.extraBytes / j.matrixBytes };
+}
+
+export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number; textNaive: number; binary: number; textMemory: number; binaryMemory: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-vec-'));
   const rng = new Rng(1);
   try {
@@ -53,15 +63,21 @@ export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number
       f();
       return performance.now() - t0;
     };
-    const ours: number[] = [];
+    const ours: Array<{ ms: number; memory: number }> = [];
     const naive: number[] = [];
     for (let r = 0; r < 3; r++) {
-      ours.push(time(() => parseVectors(fs.readFileSync(txt), txt)));
+      ours.push(childLoad(txt));
       naive.push(time(() => naiveText(txt)));
     }
-    const binary: number[] = [];
-    for (let r = 0; r < 2; r++) binary.push(time(() => parseVectors(fs.readFileSync(bin), bin)));
-    return { text: median(ours), textNaive: median(naive), binary: median(binary) };
+    const binary: Array<{ ms: number; memory: number }> = [];
+    for (let r = 0; r < 3; r++) binary.push(childLoad(bin));
+    return {
+      text: median(ours.map((o) => o.ms)),
+      textNaive: median(naive),
+      binary: median(binary.map((o) => o.ms)),
+      textMemory: median(ours.map((o) => o.memory)),
+      binaryMemory: median(binary.map((o) => o.memory)),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

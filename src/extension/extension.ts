@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { TraceResult } from '../protocol/trace';
 import { SeqLensContext } from './context';
 import { consentToLoad } from './trust';
+import { downloadCorpus, DownloadRequest } from './corpora';
 import { WordVectorsService, wordAtCaret } from './vectors';
 import * as path from 'path';
 import { TIMESTEPS_VIEW_ID, TimestepsView } from './timesteps/timestepsView';
@@ -104,6 +105,14 @@ const commands: Record<string, CommandFactory> = {
       return r;
     } catch (e) {
       ctx.reportError('Nearest Words', e);
+      return undefined;
+    }
+  },
+  'seqlens.downloadCorpus': (ctx) => async (arg?: unknown) => {
+    try {
+      return await downloadCorpus(ctx, typeof arg === 'object' && arg !== null ? (arg as DownloadRequest) : {});
+    } catch (e) {
+      ctx.reportError('Download Sentence Pairs', e);
       return undefined;
     }
   },

@@ -6,11 +6,13 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
 import { harness, waitFor } from './harness';
+import { makeZip } from '../unit/zipWriter';
 
 const PANEL = '#app[data-entry="timesteps"]';
 const panel = <T>(expression: string) => harness.evaluate<T>(PANEL, expression);
@@ -137,5 +139,58 @@ describe('SeqLens: word vectors', function () {
     assert.match(api.lastNotice ?? '', /bad\.txt:3: "NaN" is not a number/);
     const still = (await vscode.commands.executeCommand('seqlens.nearestWords', 'cat')) as { vectors: string };
     assert.strictEqual(still.vectors, good, 'the loaded vectors stay in use after a refusal');
+  });
+});
+
+describe('SeqLens: Download Sentence Pairs', function () {
+  this.timeout(60_000);
+  let server: http.Server;
+  let base = '';
+  const tsv = Array.from({ length: 300 }, (_, i) => `Sentence ${i}.\tPhrase ${i}.\tCC-BY 2.0 (France) Attribution: tatoeba.org #${i} (a) & #${i + 1} (b)`).join('\n') + '\n';
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<SeqLensApi>('seqlens.seqlens')!.activate();
+    const zip = makeZip([{ name: '_about.txt', data: Buffer.from('about') }, { name: 'fra.txt', data: Buffer.from(tsv), deflate: true }]);
+    server = http.createServer((req, res) => {
+      if (req.url === '/anki/fra-eng.zip') {
+        res.writeHead(200, { 'content-length': zip.length });
+        res.end(zip);
+      } else if (req.url === '/anki/deu-eng.zip') {
+        res.writeHead(200, { 'content-length': 3 * 1048576 });
+        res.end();
+      } else {
+        res.writeHead(404, 'Not Found');
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}/anki/`;
+    await vscode.workspace.getConfiguration('seqlens.corpora').update('tatoebaUrl', base, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('seqlens.corpora').update('maxDownloadMB', 1, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    server.close();
+    await vscode.workspace.getConfiguration('seqlens.corpora').update('tatoebaUrl', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('seqlens.corpora').update('maxDownloadMB', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('downloads, unpacks and saves Tatoeba pairs over HTTP, and says the licence', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-e2e-corpus-'));
+    const r = (await vscode.commands.executeCommand('seqlens.downloadCorpus', { language: 'fra', folder, acceptLicence: true })) as { file: string; pairs: number } | undefined;
+    assert.ok(r, `downloaded (${api.lastNotice})`);
+    assert.strictEqual(r.pairs, 300);
+    assert.strictEqual(r.file, path.join(folder, 'fra-eng.tsv'));
+    assert.strictEqual(fs.readFileSync(r.file, 'utf8'), tsv);
+    assert.match(api.lastNotice ?? '', /saved 300 English ↔ French sentence pairs .* Licence: CC-BY 2\.0 FR \(Tatoeba\)/);
+  });
+
+  it('refuses a download over the size limit and a missing archive, saving nothing', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-e2e-corpus-'));
+    assert.strictEqual(await vscode.commands.executeCommand('seqlens.downloadCorpus', { language: 'deu', folder, acceptLicence: true }), undefined);
+    assert.match(api.lastNotice ?? '', /deu-eng\.zip is 3\.0 MB, over the 1\.0 MB limit/);
+    assert.strictEqual(await vscode.commands.executeCommand('seqlens.downloadCorpus', { language: 'spa', folder, acceptLicence: true }), undefined);
+    assert.match(api.lastNotice ?? '', /HTTP 404 Not Found from http:\/\/127\.0\.0\.1:\d+\/anki\/spa-eng\.zip/);
+    assert.deepStrictEqual(fs.readdirSync(folder), []);
   });
 });
