@@ -252,8 +252,8 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
     return [
       { name: 'vector-files', unit: 'ms', value: r.text, reference: 'readFileSync + split + parseFloat', referenceValue: r.textNaive, ratio: r.textNaive / r.text, target: '100k × 100 text ≤ 400 ms', note: r.text <= 400 ? 'met' : 'NOT met' },
       { name: 'vector-files', unit: 'ms', value: r.binary, reference: 'budget', referenceValue: 2000, ratio: 2000 / r.binary, target: '400k × 300 binary ≤ 2 s', note: r.binary <= 2000 ? 'met' : 'NOT met' },
-      { name: 'vector-files memory', unit: '× matrix', value: r.textMemory, reference: 'budget', referenceValue: 1.3, ratio: 1.3 / r.textMemory, target: '100k × 100 text: peak ≤ 1.3x the matrix', note: r.textMemory <= 1.3 ? 'met' : 'NOT met' },
-      { name: 'vector-files memory', unit: '× matrix', value: r.binaryMemory, reference: 'budget', referenceValue: 1.3, ratio: 1.3 / r.binaryMemory, target: '400k × 300 binary: peak ≤ 1.3x the matrix', note: r.binaryMemory <= 1.3 ? 'met' : 'NOT met' },
+      { name: 'vector-files memory', unit: '× matrix', value: r.textMemory, reference: 'budget', referenceValue: 1.3, ratio: 1.3 / r.textMemory, target: '100k × 100 text: peak RSS ≤ 1.3x the matrix', note: `${r.textMemory <= 1.3 ? 'met' : 'NOT met'}; held after GC ${r.textLive.toFixed(2)}x (the 40 MB matrix is small beside V8's heap growth)` },
+      { name: 'vector-files memory', unit: '× matrix', value: r.binaryMemory, reference: 'budget', referenceValue: 1.3, ratio: 1.3 / r.binaryMemory, target: '400k × 300 binary: peak RSS ≤ 1.3x the matrix', note: `${r.binaryMemory <= 1.3 ? 'met' : 'NOT met'}; held after GC ${r.binaryLive.toFixed(2)}x` },
     ];
   },
   'word2vec-quality': async () => {

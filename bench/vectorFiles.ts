@@ -28,14 +28,14 @@ function median(xs: number[]): number {
 }
 
 /** One load in a fresh process: time (ms) and peak memory above baseline as a multiple of the matrix. */
-function childLoad(file: string): { ms: number; memory: number } {
-  const r = spawnSync(process.execPath, [path.join(__dirname, 'vectorLoadChild.js'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+function childLoad(file: string): { ms: number; memory: number; live: number } {
+  const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'vectorLoadChild.js'), file], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`vector load child failed: ${r.stderr}`);
-  const j = JSON.parse(r.stdout) as { ms: number; matrixBytes: number; extraBytes: number };
-  return { ms: j.ms, memory: j.extraBytes / j.matrixBytes };
+  const j = JSON.parse(r.stdout) as { ms: number; matrixBytes: number; extraBytes: number; liveBytes: number };
+  return { ms: j.ms, memory: j.extraBytes / j.matrixBytes, live: j.liveBytes / j.matrixBytes };
 }
 
-export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number; textNaive: number; binary: number; textMemory: number; binaryMemory: number } {
+export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number; textNaive: number; binary: number; textMemory: number; binaryMemory: number; textLive: number; binaryLive: number } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-vec-'));
   const rng = new Rng(1);
   try {
@@ -63,13 +63,13 @@ export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number
       f();
       return performance.now() - t0;
     };
-    const ours: Array<{ ms: number; memory: number }> = [];
+    const ours: Array<{ ms: number; memory: number; live: number }> = [];
     const naive: number[] = [];
     for (let r = 0; r < 3; r++) {
       ours.push(childLoad(txt));
       naive.push(time(() => naiveText(txt)));
     }
-    const binary: Array<{ ms: number; memory: number }> = [];
+    const binary: Array<{ ms: number; memory: number; live: number }> = [];
     for (let r = 0; r < 3; r++) binary.push(childLoad(bin));
     return {
       text: median(ours.map((o) => o.ms)),
@@ -77,6 +77,8 @@ export function benchVectorFiles(log: (...a: unknown[]) => void): { text: number
       binary: median(binary.map((o) => o.ms)),
       textMemory: median(ours.map((o) => o.memory)),
       binaryMemory: median(binary.map((o) => o.memory)),
+      textLive: median(ours.map((o) => o.live)),
+      binaryLive: median(binary.map((o) => o.live)),
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

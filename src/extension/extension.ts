@@ -83,6 +83,15 @@ const commands: Record<string, CommandFactory> = {
       return undefined;
     }
   },
+  'seqlens.exportWordVectors': (ctx, _t, vectors) => async (arg?: unknown) => {
+    try {
+      const a = (typeof arg === 'object' && arg !== null ? arg : {}) as { format?: 'word2vec-text' | 'word2vec-binary' | 'projector-tsv'; file?: string };
+      return await vectors.export(a.format, a.file);
+    } catch (e) {
+      ctx.reportError('Export Word Vectors', e);
+      return undefined;
+    }
+  },
   'seqlens.nearestWords': (ctx, _t, vectors) => async (arg?: unknown) => {
     try {
       const word = typeof arg === 'string' ? arg : wordAtCaret(vscode.window.activeTextEditor);

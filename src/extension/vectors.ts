@@ -98,6 +98,27 @@ export class WordVectorsService {
     return { ...r, vectors: uri.fsPath };
   }
 
+  /** Writes the active vectors in a format the user picks (or the arguments give). */
+  async export(format?: 'word2vec-text' | 'word2vec-binary' | 'projector-tsv', file?: string): Promise<{ files: string[]; words: number; dim: number } | undefined> {
+    if (!format) {
+      const pick = await vscode.window.showQuickPick(
+        [
+          { label: 'word2vec text', description: '.txt: a header, then “word v1 v2 …” per line', format: 'word2vec-text' as const, ext: 'txt' },
+          { label: 'word2vec binary', description: '.bin: as word2vec.c and gensim write it', format: 'word2vec-binary' as const, ext: 'bin' },
+          { label: 'Embedding Projector TSV', description: 'vectors .tsv plus a -metadata.tsv with the words (projector.tensorflow.org)', format: 'projector-tsv' as const, ext: 'tsv' },
+        ],
+        { title: `Export word vectors (${this.active === 'default' ? 'the embedded WordNet vectors' : path.basename(this.active)})` },
+      );
+      if (!pick) return undefined;
+      format = pick.format;
+      file ??= (await vscode.window.showSaveDialog({ filters: { [pick.label]: [pick.ext] }, saveLabel: 'Export' }))?.fsPath;
+    }
+    if (!file) return undefined;
+    const r = await this.ctx.engine.request('vectors/export', { vectors: this.active, format, out: file });
+    this.ctx.info(`exported ${r.words.toLocaleString('en')} word vectors (${r.dim} dimensions) to ${r.files.map((f) => path.basename(f)).join(' and ')}.`);
+    return r;
+  }
+
   async nearest(word: string, k = 10): Promise<NearestResult> {
     return this.ctx.engine.request('vectors/neighbors', { vectors: this.active, word, k });
   }

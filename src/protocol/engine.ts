@@ -40,6 +40,11 @@ export interface EngineMethods {
   ];
   /** Nearest words by cosine similarity in a vector set: 'default' (the embedded WordNet vectors) or a file. */
   'vectors/neighbors': [{ vectors: string; word: string; k?: number }, { word: string; known: boolean; neighbors: Array<{ word: string; similarity: number }>; vectors: string; size: number }];
+  /**
+   * Writes a vector set ('default' or a file) in a format: word2vec text or binary, or the
+   * Embedding Projector's two TSV files (`out` gets the vectors, a "-metadata.tsv" beside it the words).
+   */
+  'vectors/export': [{ vectors: string; format: 'word2vec-text' | 'word2vec-binary' | 'projector-tsv'; out: string }, { files: string[]; words: number; dim: number }];
   /** Loads a model from disk (a folder or model.json: a SeqLens checkpoint or a TensorFlow.js LayersModel); its id is then usable in trace/run. */
   'model/open': [{ path: string }, { id: string; label: string; layers: string[] }];
   /** Test and diagnostics hook: busy-waits in the worker for `ms`, reporting progress; cancellable. */

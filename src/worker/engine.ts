@@ -18,7 +18,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readWorkspaceCorpus } from '../core/data/workspaceText';
 import { trainSkipGram } from '../core/word2vec/skipgram';
-import { loadVectorFile, toWord2VecBinary, VectorFileError } from '../core/word2vec/parse';
+import { loadVectorFile, toProjectorTsv, toWord2VecBinary, toWord2VecText, VectorFileError } from '../core/word2vec/parse';
 import type { WordVectors } from '../core/word2vec/vectors';
 
 const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask };
@@ -91,18 +91,33 @@ export class Engine {
         this.vectors.delete(p.out);
         return { out: p.out, files: corpus.files, skipped: corpus.skipped, words, vocabulary: r.vectors.size, dim: r.vectors.dim, seconds: (Date.now() - t0) / 1000, stopped: false };
       },
-      'vectors/neighbors': async (p) => {
-        const file = p.vectors === DEFAULT_VECTORS_ID ? defaultVectorsPath(this.boot.modelsDir) : p.vectors;
-        let v = this.vectors.get(file);
-        if (!v) {
-          try {
-            v = loadVectorFile(file);
-          } catch (e) {
-            if (e instanceof VectorFileError) throw new BadInputError(e.message);
-            throw e;
+      'vectors/export': async (p) => {
+        const v = this.vectorSet(p.vectors);
+        const write = (file: string, data: string | Buffer) => {
+          const tmp = `${file}.tmp-${process.pid}`;
+          fs.writeFileSync(tmp, data);
+          fs.renameSync(tmp, file);
+        };
+        switch (p.format) {
+          case 'word2vec-text':
+            write(p.out, toWord2VecText(v));
+            return { files: [p.out], words: v.size, dim: v.dim };
+          case 'word2vec-binary':
+            write(p.out, toWord2VecBinary(v));
+            return { files: [p.out], words: v.size, dim: v.dim };
+          case 'projector-tsv': {
+            const tsv = toProjectorTsv(v);
+            const meta = p.out.replace(/(\.tsv)?$/i, '-metadata.tsv');
+            write(p.out, tsv.vectors);
+            write(meta, tsv.metadata);
+            return { files: [p.out, meta], words: v.size, dim: v.dim };
           }
-          this.vectors.set(file, v);
+          default:
+            throw new BadInputError(`unknown vector format "${String(p.format)}"`);
         }
+      },
+      'vectors/neighbors': async (p) => {
+        const v = this.vectorSet(p.vectors);
         const word = p.word.toLowerCase();
         const known = v.has(word);
         return { word, known, neighbors: known ? v.neighbors(word, p.k ?? 10) : [], vectors: p.vectors, size: v.size };
@@ -163,6 +178,22 @@ export class Engine {
       this.models.set(id, m);
     }
     return m;
+  }
+
+  /** A vector set by name ('default', or a file), loaded once. */
+  private vectorSet(name: string): WordVectors {
+    const file = name === DEFAULT_VECTORS_ID ? defaultVectorsPath(this.boot.modelsDir) : name;
+    let v = this.vectors.get(file);
+    if (!v) {
+      try {
+        v = loadVectorFile(file);
+      } catch (e) {
+        if (e instanceof VectorFileError) throw new BadInputError(e.message);
+        throw e;
+      }
+      this.vectors.set(file, v);
+    }
+    return v;
   }
 
   /** Loads (once) a model from disk: a SeqLens language-model checkpoint, else a TensorFlow.js LayersModel. */

@@ -87,6 +87,27 @@ test('BatchMatMul 2-D aᵀ·b with a much wider b (computed as (bᵀ·a)ᵀ)', a
   await check('matMul wide', [rand([13, 4]), rand([13, 29])], (x, y) => tf.matMul(x, y, true, false));
 });
 
+test('BatchMatMul batched with widths that are multiples of 4 (the SIMD kernel: 16-column and 4-column blocks, broadcast, transposed)', async () => {
+  await check('bmm N=20', [rand([3, 5, 7]), rand([3, 7, 20])], (x, y) => tf.matMul(x, y));
+  await check('bmm N=4 K=1', [rand([2, 3, 1]), rand([2, 1, 4])], (x, y) => tf.matMul(x, y));
+  await check('bmm broadcast A, N=16', [rand([1, 5, 7]), rand([3, 7, 16])], (x, y) => tf.matMul(x, y), 1e-4, false);
+  await check('bmm QKᵀ 4 heads', [rand([2, 4, 6, 8]), rand([2, 4, 12, 8])], (q, k) => tf.matMul(q, k, false, true));
+  await check('bmm Aᵀ·B', [rand([3, 9, 5]), rand([3, 9, 8])], (x, y) => tf.matMul(x, y, true, false));
+});
+
+test('Identity shares the data (no copy), and disposing either tensor keeps the other intact', async () => {
+  await check('clone', [rand([4, 5])], (x) => tf.clone(x));
+  const a = tf.tensor1d([1, 2, 3]);
+  const b = tf.clone(a);
+  a.dispose();
+  assert.deepEqual(Array.from(b.dataSync()), [1, 2, 3]);
+  const v = tf.variable(b);
+  b.dispose();
+  v.assign(tf.tidy(() => tf.mul(v, 2)));
+  assert.deepEqual(Array.from(v.dataSync()), [2, 4, 6]);
+  v.dispose();
+});
+
 test('Sum over leading axes (bias gradients, via ones·X) and over other axes', async () => {
   await check('sum axis 0', [rand([7, 5])], (x) => tf.sum(x, 0));
   await check('sum axes 0,1', [rand([3, 4, 5])], (x) => tf.sum(x, [0, 1]));

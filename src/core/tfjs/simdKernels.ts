@@ -14,6 +14,7 @@ export interface SimdExports {
   exp(x: number, out: number, n: number): void;
   sum_rows(x: number, out: number, n: number, v: number): void;
   sum_cols(x: number, out: number, n: number, v: number): void;
+  bmm(a: number, b: number, c: number, batch: number, M: number, K: number, N: number, strideA: number, strideB: number): void;
   softmax_rows(x: number, out: number, n: number, v: number, scale: number, stats: number): void;
   gru_forward(xp: number, hu: number, c: number, h: number, mask: number, masked: number, hOut: number, saved: number, B: number, H: number): void;
   lstm_forward(xp: number, hu: number, c: number, h: number, mask: number, masked: number, hOut: number, cOut: number, saved: number, B: number, H: number): void;

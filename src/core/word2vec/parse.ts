@@ -37,7 +37,7 @@ class FileChunks {
   constructor(
     private readonly fd: number,
     start: number,
-    chunk = 8 * 1024 * 1024,
+    chunk = 1024 * 1024,
   ) {
     this.position = start;
     this.buffer = Buffer.allocUnsafe(chunk);
@@ -154,7 +154,7 @@ class Cursor {
     if (separator === 'tab') while (this.pos < b.length && b[this.pos] !== TAB && b[this.pos] !== LF && b[this.pos] !== CR) this.pos++;
     else while (this.pos < b.length && b[this.pos] !== SPACE && b[this.pos] !== TAB && b[this.pos] !== LF && b[this.pos] !== CR) this.pos++;
     if (this.pos === start) this.fail('expected a word');
-    return Buffer.from(b.buffer, b.byteOffset + start, this.pos - start).toString('utf8');
+    return this.bytes.toString('utf8', start, this.pos); // no temporary view per word
   }
 
   preview(): string {
