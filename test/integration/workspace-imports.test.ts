@@ -112,13 +112,13 @@ describe('SeqLens: word vectors', function () {
     const r = (await vscode.commands.executeCommand('seqlens.trainWorkspaceVectors')) as { files: number; skipped: { ignored: number }; vocabulary: number; out: string } | undefined;
     assert.ok(r, `trained (${api.lastNotice})`);
     assert.ok(r.files >= 6, `${r.files} files read`);
-    assert.ok(r.skipped.ignored >= 1, 'scratch/notes.txt is skipped by .gitignore');
+    assert.ok(r.skipped.ignored >= 1, 'drafts/notes.txt is skipped by .gitignore');
     assert.ok(fs.existsSync(r.out), 'the vectors file is written');
     assert.match(api.lastNotice ?? '', /trained [\d,]+ word vectors \(64 dimensions\) on [\d,]+ words in \d+ files/);
     const word = (await vscode.commands.executeCommand('seqlens.nearestWords', 'count')) as { known: boolean; vectors: string };
     assert.strictEqual(word.vectors, r.out, 'the workspace vectors are now in use');
     assert.strictEqual(word.known, true, '"count" comes from splitting wordCount / countWords');
-    const ignored = (await vscode.commands.executeCommand('seqlens.nearestWords', 'zzscratchword')) as { known: boolean };
+    const ignored = (await vscode.commands.executeCommand('seqlens.nearestWords', 'zzdraftword')) as { known: boolean };
     assert.strictEqual(ignored.known, false, 'nothing from the .gitignore\'d folder was read');
   });
 
