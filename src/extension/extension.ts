@@ -8,6 +8,7 @@ import { SeqLensContext } from './context';
 import { consentToLoad } from './trust';
 import { downloadCorpus, DownloadRequest } from './corpora';
 import { WordVectorsService, wordAtCaret } from './vectors';
+import { SimilarityHover } from './hover';
 import * as path from 'path';
 import { TIMESTEPS_VIEW_ID, TimestepsView } from './timesteps/timestepsView';
 
@@ -157,6 +158,11 @@ const commands: Record<string, CommandFactory> = {
 
 let current: SeqLensContext | undefined;
 
+function hoverLanguages(): vscode.DocumentSelector {
+  const ids = vscode.workspace.getConfiguration('seqlens.hover').get<string[]>('languages', ['plaintext', 'markdown']);
+  return ids.map((language) => ({ language }));
+}
+
 export function activate(extension: vscode.ExtensionContext): SeqLensApi {
   const t0 = Date.now();
   const ctx = new SeqLensContext(extension);
@@ -165,6 +171,8 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
   const timesteps = ctx.register(new TimestepsView(ctx));
   ctx.register(vscode.window.registerWebviewViewProvider(TIMESTEPS_VIEW_ID, timesteps));
   const vectors = new WordVectorsService(ctx);
+  // Prose only by default: hovering code or a language server's symbols is not about word meaning.
+  ctx.register(vscode.languages.registerHoverProvider(hoverLanguages(), new SimilarityHover(ctx, vectors)));
   for (const [id, factory] of Object.entries(commands)) ctx.register(vscode.commands.registerCommand(id, factory(ctx, timesteps, vectors)));
   ctx.log.info(`SeqLens ${extension.extension.packageJSON.version} activated in ${Date.now() - t0} ms`);
   return {

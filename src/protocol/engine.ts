@@ -39,7 +39,10 @@ export interface EngineMethods {
     { out: string; files: number; skipped: { ignored: number; binary: number; large: number; unreadable: number }; words: number; vocabulary: number; dim: number; seconds: number; stopped: boolean },
   ];
   /** Nearest words by cosine similarity in a vector set: 'default' (the embedded WordNet vectors) or a file. */
-  'vectors/neighbors': [{ vectors: string; word: string; k?: number }, { word: string; known: boolean; neighbors: Array<{ word: string; similarity: number }>; vectors: string; size: number }];
+  'vectors/neighbors': [
+    { vectors: string; word: string; k?: number; withVector?: boolean },
+    { word: string; known: boolean; neighbors: Array<{ word: string; similarity: number }>; vectors: string; size: number; vector?: number[] },
+  ];
   /**
    * Writes a vector set ('default' or a file) in a format: word2vec text or binary, or the
    * Embedding Projector's two TSV files (`out` gets the vectors, a "-metadata.tsv" beside it the words).

@@ -120,7 +120,7 @@ export class Engine {
         const v = this.vectorSet(p.vectors);
         const word = p.word.toLowerCase();
         const known = v.has(word);
-        return { word, known, neighbors: known ? v.neighbors(word, p.k ?? 10) : [], vectors: p.vectors, size: v.size };
+        return { word, known, neighbors: known ? v.neighbors(word, p.k ?? 10) : [], vectors: p.vectors, size: v.size, vector: known && p.withVector ? Array.from(v.vector(word)!) : undefined };
       },
       'model/open': async (p) => {
         const id = FILE_MODEL + p.path;

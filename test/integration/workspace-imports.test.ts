@@ -167,6 +167,38 @@ describe('SeqLens: word vectors', function () {
   });
 });
 
+describe('SeqLens: word similarity on hover', function () {
+  this.timeout(60_000);
+
+  it('shows the nearest words and the embedding of the word under the pointer, in prose only, and can be turned off', async () => {
+    // The vectors in use are the small file the export test loaded last: the, cat, dog, école.
+    const src = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-e2e-hover-')), 'v.txt');
+    fs.writeFileSync(src, '4 3\nthe 1 0 0.5\ncat 0.9 0.1 -0.25\ndog 0.8 0.3 0\nécole -1 2 3.5\n');
+    assert.ok(await vscode.commands.executeCommand('seqlens.loadWordVectors', vscode.Uri.file(src)));
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the cat sat on the mat\n' });
+    const hoverText = async (d: vscode.TextDocument, pos: vscode.Position) => {
+      const hovers = (await vscode.commands.executeCommand('vscode.executeHoverProvider', d.uri, pos)) as vscode.Hover[];
+      return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    };
+    const text = await hoverText(doc, new vscode.Position(0, 5));
+    assert.match(text, /\*\*cat\*\* — nearest in v\\\.txt \(cosine\)/);
+    // By hand: |cat| = 0.9394; cos(cat, dog) = 0.75 / (0.9394 · 0.8544) = 0.934,
+    // cos(cat, the) = 0.775 / (0.9394 · 1.1180) = 0.738, cos(cat, école) = −1.575 / (0.9394 · 4.1533) = −0.404.
+    assert.match(text, /dog 0\.93 · the 0\.74 · école -0\.40/);
+    // |cat| = (0.9, 0.1, 0.25) scaled to the largest: 8/8, 0.89/8, 2.2/8 of a block.
+    assert.match(text, /embedding, 3 dimensions[\s\S]*█▁▂/);
+    assert.strictEqual(await hoverText(doc, new vscode.Position(0, 9)), '', '"sat" is not in these vectors: no hover');
+    const code = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const cat = 1;\n' });
+    assert.doesNotMatch(await hoverText(code, new vscode.Position(0, 7)), /nearest in/, 'no similarity hover in code');
+    await vscode.workspace.getConfiguration('seqlens.hover').update('enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      assert.doesNotMatch(await hoverText(doc, new vscode.Position(0, 5)), /nearest in/);
+    } finally {
+      await vscode.workspace.getConfiguration('seqlens.hover').update('enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+});
+
 describe('SeqLens: Download Sentence Pairs', function () {
   this.timeout(60_000);
   let server: http.Server;
