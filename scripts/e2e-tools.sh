@@ -18,6 +18,7 @@ command -v rg >/dev/null || need+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)   # headers for VS Code's kerberos module
 { command -v g++ >/dev/null && command -v make >/dev/null; } || need+=(build-essential)
 command -v python3 >/dev/null || need+=(python3)               # node-gyp
+dpkg -s fonts-nanum >/dev/null 2>&1 || need+=(fonts-nanum)       # Korean glyphs in the panels' screenshots
 if ((${#need[@]})); then
   if [[ "${E2E_INSTALL_APT:-}" == 1 ]]; then
     export DEBIAN_FRONTEND=noninteractive

@@ -37,12 +37,5 @@ export function loadDefaultModel(modelsDir: string, id: string): LoadedLanguageM
   return loadLanguageModel(path.join(modelsDir, id), id, MODEL_LABELS[id]);
 }
 
-/** The embedded English → Korean translation model: its id for `seqlens translate --model`, and its folder in media/models. */
-export const TRANSLATION_MODEL_ID = 'en-ko';
-export const TRANSLATION_MODEL_DIR = 'translate-en-ko';
 
-/** The embedded word vectors (WordNet glosses, 20,000 words × 64): their id for `--vectors`, and their file. */
-export const DEFAULT_VECTORS_ID = 'default';
-export function defaultVectorsPath(modelsDir: string): string {
-  return path.join(modelsDir, '..', 'vectors', 'wordnet-64d.bin');
-}
+export { DEFAULT_VECTORS_ID, defaultVectorsPath, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultIds';

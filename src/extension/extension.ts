@@ -9,6 +9,7 @@ import { consentToLoad } from './trust';
 import { downloadCorpus, DownloadRequest } from './corpora';
 import { WordVectorsService, wordAtCaret } from './vectors';
 import { SimilarityHover } from './hover';
+import { TranslatePanel, TranslateRequest } from './translate/translatePanel';
 import * as path from 'path';
 import { TIMESTEPS_VIEW_ID, TimestepsView } from './timesteps/timestepsView';
 
@@ -23,6 +24,10 @@ export interface SeqLensApi {
     readonly running: boolean;
     /** Kills the worker as a crash would (diagnostics). */
     simulateCrash(): Promise<void>;
+  };
+  translate: {
+    /** The cell the pointer is over in the translation panel (null: none). */
+    readonly hovered: { target: number | null; source: number | null };
   };
   timesteps: {
     stepThrough(editor?: vscode.TextEditor): Promise<TraceResult | undefined>;
@@ -39,7 +44,7 @@ export interface SeqLensApi {
   };
 }
 
-type CommandFactory = (ctx: SeqLensContext, timesteps: TimestepsView, vectors: WordVectorsService) => (...args: unknown[]) => unknown;
+type CommandFactory = (ctx: SeqLensContext, timesteps: TimestepsView, vectors: WordVectorsService, translatePanel: TranslatePanel) => (...args: unknown[]) => unknown;
 
 const commands: Record<string, CommandFactory> = {
   'seqlens.stepThrough': (ctx, timesteps) => async () => {
@@ -118,6 +123,14 @@ const commands: Record<string, CommandFactory> = {
       return undefined;
     }
   },
+  'seqlens.translateSelection': (ctx, _t, _v, translatePanel) => async (arg?: unknown) => {
+    try {
+      return await translatePanel.translate(typeof arg === 'object' && arg !== null ? (arg as TranslateRequest) : {});
+    } catch (e) {
+      ctx.reportError('Translate Selection', e);
+      return undefined;
+    }
+  },
   'seqlens.downloadCorpus': (ctx) => async (arg?: unknown) => {
     try {
       return await downloadCorpus(ctx, typeof arg === 'object' && arg !== null ? (arg as DownloadRequest) : {});
@@ -173,7 +186,8 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
   const vectors = new WordVectorsService(ctx);
   // Prose only by default: hovering code or a language server's symbols is not about word meaning.
   ctx.register(vscode.languages.registerHoverProvider(hoverLanguages(), new SimilarityHover(ctx, vectors)));
-  for (const [id, factory] of Object.entries(commands)) ctx.register(vscode.commands.registerCommand(id, factory(ctx, timesteps, vectors)));
+  const translatePanel = ctx.register(new TranslatePanel(ctx));
+  for (const [id, factory] of Object.entries(commands)) ctx.register(vscode.commands.registerCommand(id, factory(ctx, timesteps, vectors, translatePanel)));
   ctx.log.info(`SeqLens ${extension.extension.packageJSON.version} activated in ${Date.now() - t0} ms`);
   return {
     get lastNotice() {
@@ -188,6 +202,11 @@ export function activate(extension: vscode.ExtensionContext): SeqLensApi {
         return ctx.engine.running;
       },
       simulateCrash: () => ctx.engine.simulateCrash(),
+    },
+    translate: {
+      get hovered() {
+        return translatePanel.hovered;
+      },
     },
     timesteps: {
       stepThrough: (editor) => timesteps.stepThrough(editor),
