@@ -13,6 +13,9 @@ import { parsePairs } from '../core/data/pairs';
 import { decodeText } from '../core/data/textFile';
 import type { SeqLensContext } from './context';
 
+/** Largest unpacked corpus (a zip may claim or inflate to more): 256 MB. */
+const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
+
 export interface DownloadRequest {
   /** ISO 639-3 code of the language paired with English (e.g. "fra"); asked when absent. */
   language?: string;
@@ -59,7 +62,8 @@ export async function downloadCorpus(ctx: SeqLensContext, request: DownloadReque
       const sub = token.onCancellationRequested(() => abort.abort());
       const scratch = vscode.Uri.joinPath(ctx.extension.globalStorageUri, 'downloads').fsPath;
       fs.mkdirSync(scratch, { recursive: true });
-      const zipFile = path.join(scratch, `${code}-eng.zip`);
+      // A name of its own: two downloads at once must not share (or delete) each other's file.
+      const zipFile = path.join(scratch, `${code}-eng-${process.pid}-${Date.now().toString(36)}.zip`);
       let last = 0;
       try {
         ctx.log.info(`download: ${url} (limit ${maxBytes / 1048576} MB)`);
@@ -77,13 +81,20 @@ export async function downloadCorpus(ctx: SeqLensContext, request: DownloadReque
         const entries = zipEntries(zip, path.basename(url));
         const entry = entries.find((e) => e.name === `${code}.txt`) ?? entries.find((e) => e.name.endsWith('.txt') && !e.name.startsWith('_'));
         if (!entry) throw new DownloadError(`${path.basename(url)} holds no sentence file (${entries.map((e) => e.name).join(', ')})`);
-        const bytes = await unzipEntry(zip, entry, 8 * maxBytes, path.basename(url));
+        // A fixed cap, whatever the download limit: the text must fit in one string in this process.
+        const bytes = await unzipEntry(zip, entry, MAX_UNPACKED_BYTES, path.basename(url));
         const text = decodeText(bytes, entry.name).text;
         const pairs = parsePairs(text, entry.name); // refuses a file that is not source<TAB>target lines
+        if (token.isCancellationRequested) throw new DownloadError('cancelled');
         fs.mkdirSync(folder!, { recursive: true });
         const tmp = `${target}.tmp-${process.pid}`;
-        await fs.promises.writeFile(tmp, text);
-        await fs.promises.rename(tmp, target);
+        try {
+          await fs.promises.writeFile(tmp, text);
+          await fs.promises.rename(tmp, target);
+        } catch (e) {
+          fs.rmSync(tmp, { force: true });
+          throw e;
+        }
         ctx.info(`saved ${pairs.length.toLocaleString('en')} English ↔ ${language.name} sentence pairs to ${target}. Licence: CC-BY 2.0 FR (Tatoeba); the third column credits the authors.`);
         return { file: target, pairs: pairs.length };
       } catch (e) {

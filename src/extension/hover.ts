@@ -2,8 +2,8 @@
  * Word similarity on hover: over a word in prose (plain text and Markdown by
  * default), its nearest words in the vectors in use (the embedded WordNet
  * vectors, or the workspace's own) and its embedding, drawn as a strip of
- * blocks. The engine answers in the worker; the hover waits at most a moment
- * and shows nothing rather than hold the editor.
+ * blocks. The engine answers in the worker; the hover waits at most 2 s (the
+ * engine may be busy training) and then shows nothing rather than hold the editor.
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -12,6 +12,7 @@ import type { WordVectorsService } from './vectors';
 
 const WORD = /[\p{L}][\p{L}\p{M}'’-]*/u;
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
+const HOVER_TIMEOUT_MS = 2000;
 
 /** An embedding as a strip of block characters (|v| scaled to the largest component). */
 export function sparkline(values: readonly number[]): string {
@@ -33,7 +34,18 @@ export class SimilarityHover implements vscode.HoverProvider {
     const word = document.getText(range);
     if (word.length < 2 || word.length > 40) return undefined;
     try {
-      const r = await this.ctx.engine.request('vectors/neighbors', { vectors: this.vectors.active, word, k: config.get<number>('neighbors', 8), withVector: true }, { token });
+      // The engine answers one request at a time: behind a long job (training) the hover gives up after 2 s.
+      const cts = new vscode.CancellationTokenSource();
+      const sub = token.onCancellationRequested(() => cts.cancel());
+      const timer = setTimeout(() => cts.cancel(), HOVER_TIMEOUT_MS);
+      let r;
+      try {
+        r = await this.ctx.engine.request('vectors/neighbors', { vectors: this.vectors.active, word, k: config.get<number>('neighbors', 8), withVector: true }, { token: cts.token });
+      } finally {
+        clearTimeout(timer);
+        sub.dispose();
+        cts.dispose();
+      }
       if (!r.known || token.isCancellationRequested) return undefined;
       const source = r.vectors === 'default' ? 'WordNet vectors' : path.basename(r.vectors);
       const md = new vscode.MarkdownString();

@@ -50,8 +50,17 @@ export class WordVectorsService {
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'SeqLens: training word vectors on the workspace', cancellable: true },
       async (progress, token) => {
-        // files.exclude applies (exclude undefined); .gitignore is applied in the engine.
-        const uris = await vscode.workspace.findFiles('**/*', undefined, MAX_FILES, token);
+        // files.exclude (read here: passing an exclude pattern replaces the default one), plus folders
+        // that are never prose; .gitignore is applied in the engine.
+        const excluded = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude', {}))
+          .filter(([, on]) => on === true)
+          .map(([glob]) => glob);
+        const exclude = `{${[...excluded, '**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**'].join(',')}}`;
+        const uris = await vscode.workspace.findFiles('**/*', exclude, MAX_FILES + 1, token);
+        if (uris.length > MAX_FILES) {
+          this.ctx.log.warn(`workspace vectors: more than ${MAX_FILES} files; reading the first ${MAX_FILES}`);
+          uris.length = MAX_FILES;
+        }
         if (token.isCancellationRequested) return undefined;
         let last = 0;
         try {

@@ -51,7 +51,7 @@ export class Engine {
   private readonly models = new Map<string, LoadedLanguageModel>();
   private readonly imported = new Map<string, FileModel>();
   /** Vector sets by file, loaded on first use. */
-  private readonly vectors = new Map<string, WordVectors>();
+  private readonly vectors = new Map<string, { vectors: WordVectors; stamp: string }>();
   private readonly handlers: { [M in EngineMethod]: Handler<M> };
 
   constructor(private readonly boot: WorkerBoot) {
@@ -69,7 +69,10 @@ export class Engine {
       'vectors/train-workspace': async (p, ctx) => {
         const t0 = Date.now();
         ctx.progress({ message: `reading ${p.files.length.toLocaleString('en')} files…`, fraction: 0 });
-        const corpus = readWorkspaceCorpus(p.roots, p.files, { shouldStop: () => ctx.cancelled });
+        const corpus = await readWorkspaceCorpus(p.roots, p.files, {
+          shouldStop: () => ctx.cancelled,
+          onProgress: (done, total) => ctx.progress({ message: `reading files: ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`, fraction: 0 }),
+        });
         if (ctx.cancelled) throw new CancelledError();
         const words = corpus.sentences.reduce((n, s) => n + s.length, 0);
         if (words === 0) throw new BadInputError(`No words to train on: ${corpus.files} readable text files (${corpus.skipped.ignored} ignored by .gitignore, ${corpus.skipped.binary} binary, ${corpus.skipped.large} too large).`);
@@ -85,19 +88,13 @@ export class Engine {
         if (r.stopped || ctx.cancelled) throw new CancelledError();
         if (r.vectors.size === 0) throw new BadInputError(`No word occurs often enough to learn a vector (${words} words in ${corpus.files} files).`);
         fs.mkdirSync(path.dirname(p.out), { recursive: true });
-        const tmp = `${p.out}.tmp-${process.pid}`;
-        fs.writeFileSync(tmp, toWord2VecBinary(r.vectors));
-        fs.renameSync(tmp, p.out); // atomic: a reader never sees half a file
+        writeAtomically(p.out, toWord2VecBinary(r.vectors)); // a reader never sees half a file
         this.vectors.delete(p.out);
         return { out: p.out, files: corpus.files, skipped: corpus.skipped, words, vocabulary: r.vectors.size, dim: r.vectors.dim, seconds: (Date.now() - t0) / 1000, stopped: false };
       },
       'vectors/export': async (p) => {
         const v = this.vectorSet(p.vectors);
-        const write = (file: string, data: string | Buffer) => {
-          const tmp = `${file}.tmp-${process.pid}`;
-          fs.writeFileSync(tmp, data);
-          fs.renameSync(tmp, file);
-        };
+        const write = (file: string, data: string | Buffer) => writeAtomically(file, data);
         switch (p.format) {
           case 'word2vec-text':
             write(p.out, toWord2VecText(v));
@@ -118,7 +115,8 @@ export class Engine {
       },
       'vectors/neighbors': async (p) => {
         const v = this.vectorSet(p.vectors);
-        const word = p.word.toLowerCase();
+        // The word as written first (cased vectors: "Paris", "NASA"), then lowercased.
+        const word = v.has(p.word) ? p.word : p.word.toLowerCase();
         const known = v.has(word);
         return { word, known, neighbors: known ? v.neighbors(word, p.k ?? 10) : [], vectors: p.vectors, size: v.size, vector: known && p.withVector ? Array.from(v.vector(word)!) : undefined };
       },
@@ -180,19 +178,37 @@ export class Engine {
     return m;
   }
 
-  /** A vector set by name ('default', or a file), loaded once. */
+  /**
+   * A vector set by name ('default', or a file), loaded once and read again when the file
+   * changes; at most three sets stay loaded (the least recently used goes first). An
+   * Embedding Projector TSV takes its words from "<name>-metadata.tsv" or "metadata.tsv" beside it.
+   */
   private vectorSet(name: string): WordVectors {
     const file = name === DEFAULT_VECTORS_ID ? defaultVectorsPath(this.boot.modelsDir) : name;
-    let v = this.vectors.get(file);
-    if (!v) {
-      try {
-        v = loadVectorFile(file);
-      } catch (e) {
-        if (e instanceof VectorFileError) throw new BadInputError(e.message);
-        throw e;
-      }
-      this.vectors.set(file, v);
+    let stamp = '';
+    try {
+      const st = fs.statSync(file);
+      stamp = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      // loadVectorFile says what is wrong
     }
+    const cached = this.vectors.get(file);
+    if (cached && cached.stamp === stamp) {
+      this.vectors.delete(file);
+      this.vectors.set(file, cached); // most recently used last
+      return cached.vectors;
+    }
+    let v: WordVectors;
+    try {
+      const meta = /\.tsv$/i.test(file) ? [file.replace(/\.tsv$/i, '-metadata.tsv'), path.join(path.dirname(file), 'metadata.tsv')].find((m) => m !== file && fs.existsSync(m)) : undefined;
+      v = loadVectorFile(file, meta ? { metadata: fs.readFileSync(meta), metadataFile: meta } : {});
+    } catch (e) {
+      if (e instanceof VectorFileError) throw new BadInputError(e.message);
+      throw e;
+    }
+    this.vectors.delete(file);
+    this.vectors.set(file, { vectors: v, stamp });
+    while (this.vectors.size > 3) this.vectors.delete(this.vectors.keys().next().value as string);
     return v;
   }
 
@@ -241,6 +257,18 @@ export class Engine {
     for (const m of this.models.values()) m.model.dispose();
     this.models.clear();
     for (const id of [...this.imported.keys()]) this.disposeFileModel(id);
+  }
+}
+
+/** Writes a file through a temporary one renamed into place; nothing is left behind on failure. */
+function writeAtomically(file: string, data: string | Buffer): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new BadInputError(`could not write ${file}: ${(e as Error).message}`);
   }
 }
 

@@ -195,3 +195,13 @@ test('traceImported: every recurrent layer per token, next-word predictions for 
   const ref = (cls.predict(tf.tensor2d([[3, 4]])) as tf.Tensor).dataSync();
   assertClose(Float64Array.from(c.output!), ref, 2e-5, 'classifier output');
 });
+
+test('a per-step Dense over the vocabulary without softmax gives logits, not predictions: its values are the output instead', async () => {
+  const m = tf.sequential();
+  m.add(tf.layers.embedding({ inputDim: 30, outputDim: 4 }));
+  m.add(tf.layers.gru({ units: 3, returnSequences: true }));
+  m.add(tf.layers.dense({ units: 30 })); // linear: logits
+  const t = traceImported(importLayersModel(await save(m, 'trace-logits')), 'w1 w2 w3', { modelId: 'x', modelLabel: 'x', maxTokens: 10 });
+  assert.ok(t.predictions.every((p) => p.length === 0), 'no probabilities made of logits');
+  assert.equal(t.output?.length, 30);
+});

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
 import { decodeText, readTextFile, TextFileError } from '../../src/core/data/textFile';
-import { insideFolders } from '../../src/core/paths';
+import { insideFolders, isInside } from '../../src/core/paths';
 
 const SAMPLE = 'Café au lait\tA coffee with milk — 5 €\n한국어 문장입니다.\n';
 
@@ -49,6 +49,10 @@ test('EUC-KR text is refused, naming the problem; so is binary data, and a BOM o
   assert.throws(() => decodeText(euckr, 'ko.txt'), (e: Error) => e instanceof TextFileError && /^ko\.txt: .*not UTF-8 or UTF-16.*EUC-KR.*save it as UTF-8/.test(e.message));
   const binary = Uint8Array.from({ length: 4000 }, (_, i) => (i * 7919) % 256);
   assert.throws(() => decodeText(binary, 'x.bin'), /x\.bin: this looks like a binary file, not text/);
+  // 16-bit samples of a quiet sound: every other byte 0x00 or 0xff, like UTF-16 text's zeros
+  const pcm = Buffer.alloc(8000);
+  for (let i = 0; i < 4000; i++) pcm.writeInt16LE(Math.round(40 * Math.sin(i / 3)), 2 * i);
+  assert.throws(() => decodeText(pcm, 'quiet.raw'), /quiet\.raw: this looks like a binary file, not text/);
   assert.throws(() => decodeText(Uint8Array.from([0xef, 0xbb, 0xbf, 0xff, 0x41]), 'b.txt'), /b\.txt: the file starts with a UTF-8 byte-order mark but is not valid UTF-8/);
 });
 
@@ -72,4 +76,6 @@ test('insideFolders (Workspace Trust asks only for files in the workspace)', () 
   assert.equal(insideFolders(path.join(os.tmpdir(), 'ws2', 'model.json'), [ws]), false);
   assert.equal(insideFolders(path.join(ws, '..', 'elsewhere', 'v.bin'), [ws]), false);
   assert.equal(insideFolders(path.join(ws, 'a'), []), false);
+  assert.equal(insideFolders(path.join(ws, '..models', 'model.json'), [ws]), true, 'a folder named "..models" is inside');
+  assert.equal(isInside(path.join(ws, 'm'), path.join(ws, 'm', '..', '..', 'etc', 'passwd')), false);
 });

@@ -53,7 +53,7 @@ test('.gitignore: globs, anchoring, folders, negation, nested files and ignored 
   fs.rmSync(root, { recursive: true });
 });
 
-test('readWorkspaceCorpus skips ignored, large, binary and unreadable files and counts each', () => {
+test('readWorkspaceCorpus skips ignored, large, binary and unreadable files and counts each', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-corpus-'));
   const w = (rel: string, data: string | Buffer) => {
     fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -69,7 +69,7 @@ test('readWorkspaceCorpus skips ignored, large, binary and unreadable files and 
     w('image.bin', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) % 256))),
     path.join(root, 'gone.txt'),
   ];
-  const c = readWorkspaceCorpus([root], files, { maxFileBytes: 1024 * 1024 });
+  const c = await readWorkspaceCorpus([root], files, { maxFileBytes: 1024 * 1024 });
   assert.equal(c.files, 3, '.gitignore, a.txt, code.ts');
   assert.deepEqual(c.skipped, { ignored: 1, binary: 1, large: 1, unreadable: 1 });
   const words = new Set(c.sentences.flat());

@@ -142,7 +142,8 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
   app.dataset.steps = String(T);
   app.dataset.model = t.modelId;
   sourceLine.textContent = `${t.modelLabel} · ${layer.units} units · ${T} token${T === 1 ? '' : 's'} · ${source} · probe ${t.probeMs.toFixed(1)} ms`;
-  showBanner(t.truncatedTokens > 0 ? `Showing the first ${T} of ${T + t.truncatedTokens} tokens.` : '', 'info');
+  const output = t.output ? `Model output after the last word: [${t.output.map((v) => v.toFixed(3)).join(', ')}].` : '';
+  showBanner([t.truncatedTokens > 0 ? `Showing the first ${T} of ${T + t.truncatedTokens} tokens.` : '', output].filter(Boolean).join(' '), 'info');
   slider.max = String(T - 1);
 
   tokenStrip.replaceChildren(

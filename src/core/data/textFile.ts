@@ -62,7 +62,18 @@ export function decodeText(bytes: Uint8Array, name: string): DecodedText {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
   const utf16 = utf16WithoutBom(bytes);
-  if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16 };
+  if (utf16) {
+    // 16-bit binary data (audio samples, int16 arrays) has the same zero bytes: check the decoded text too.
+    const text = new TextDecoder(utf16).decode(bytes);
+    let control = 0;
+    const n = Math.min(text.length, 32768);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) control++;
+    }
+    if (n && control / n > 0.01) throw new TextFileError(`${name}: this looks like a binary file, not text`);
+    return { text, encoding: utf16 };
+  }
   if (controlFraction(bytes) > 0.01) throw new TextFileError(`${name}: this looks like a binary file, not text`);
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };

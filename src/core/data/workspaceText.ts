@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isInside } from '../paths';
 import { tokenize } from '../tokenizer';
 import { decodeText } from './textFile';
 
@@ -93,8 +94,8 @@ export class GitignoreRules {
 
   /** Whether `file` (absolute, inside the root) is ignored. */
   ignored(file: string): boolean {
+    if (!isInside(this.root, file)) return false;
     const rel = path.relative(this.root, file).split(path.sep);
-    if (rel[0] === '..' || path.isAbsolute(path.relative(this.root, file))) return false;
     if (rel.includes('.git')) return true;
     // Each folder on the way, then the file: the last matching rule of the .gitignore files
     // above it (the root's first) decides; an ignored folder hides everything inside it.
@@ -148,18 +149,24 @@ export interface WorkspaceCorpus {
  * sentences: .gitignore'd files, files over maxFileBytes, binary and unreadable
  * files are skipped (and counted); reading stops at maxTotalBytes.
  */
-export function readWorkspaceCorpus(
+export async function readWorkspaceCorpus(
   roots: readonly string[],
   files: readonly string[],
-  options: { maxFileBytes?: number; maxTotalBytes?: number; shouldStop?: () => boolean } = {},
-): WorkspaceCorpus {
+  options: { maxFileBytes?: number; maxTotalBytes?: number; shouldStop?: () => boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<WorkspaceCorpus> {
   const maxFile = options.maxFileBytes ?? 1024 * 1024;
   const maxTotal = options.maxTotalBytes ?? 64 * 1024 * 1024;
   const rules = roots.map((r) => ({ root: r, rules: new GitignoreRules(r) }));
   const corpus: WorkspaceCorpus = { sentences: [], files: 0, skipped: { ignored: 0, binary: 0, large: 0, unreadable: 0 }, bytes: 0 };
-  for (const file of files) {
+  for (let index = 0; index < files.length; index++) {
+    const file = files[index];
+    if (index % 25 === 0) {
+      // Let a cancel message in, and say how far reading has come.
+      await new Promise((r) => setImmediate(r));
+      options.onProgress?.(index, files.length);
+    }
     if (options.shouldStop?.()) break;
-    const owner = rules.find((r) => !path.relative(r.root, file).startsWith('..'));
+    const owner = rules.find((r) => isInside(r.root, file));
     if (owner?.rules.ignored(file)) {
       corpus.skipped.ignored++;
       continue;

@@ -25,6 +25,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isInside } from '../paths';
 
 export class ModelImportError extends Error {
   override readonly name = 'ModelImportError';
@@ -248,7 +249,7 @@ function positiveInt(file: string, layer: string, key: string, v: unknown): numb
 function activationName(file: string, layer: string, v: unknown, allowSoftmax = false): string {
   const name = typeof v === 'string' ? v : (v as { class_name?: string } | null)?.class_name?.toLowerCase();
   if (name === 'softmax' && allowSoftmax) return name;
-  if (!name || !(name in ACTIVATIONS)) fail(file, `layer "${layer}": activation ${JSON.stringify(v)} is not supported`);
+  if (!name || !Object.prototype.hasOwnProperty.call(ACTIVATIONS, name)) fail(file, `layer "${layer}": activation ${JSON.stringify(v)} is not supported`);
   return name;
 }
 
@@ -298,7 +299,7 @@ function readWeights(file: string, manifest: Array<{ paths?: unknown; weights?: 
     const sizes = paths.map((p) => {
       if (typeof p !== 'string' || p.includes('\0')) fail(file, 'a weight path is not a string');
       const f = path.resolve(dir, p);
-      if (path.relative(dir, f).startsWith('..')) fail(file, `weight path "${p}" points outside the model's folder`);
+      if (path.isAbsolute(p) || !isInside(dir, f)) fail(file, `weight path "${p}" points outside the model's folder`);
       try {
         const size = fs.statSync(f).size;
         total += size;
@@ -313,7 +314,11 @@ function readWeights(file: string, manifest: Array<{ paths?: unknown; weights?: 
     for (const { f, size } of sizes) {
       const fd = fs.openSync(f, 'r');
       try {
-        fs.readSync(fd, bytes, at, size, 0);
+        for (let got = 0; got < size; ) {
+          const n = fs.readSync(fd, bytes, at + got, size - got, got);
+          if (n === 0) fail(file, `weight file "${path.basename(f)}" changed while it was read`);
+          got += n;
+        }
       } finally {
         fs.closeSync(fd);
       }
@@ -482,7 +487,8 @@ function dense(layer: Extract<ImportedLayer, { type: 'dense' }>, x: Float64Array
   matVec(x, layer.kernel, layer.inputSize, layer.units, out);
   if (layer.bias) for (let j = 0; j < layer.units; j++) out[j] += layer.bias[j];
   if (layer.activation === 'softmax') {
-    const m = Math.max(...out);
+    let m = -Infinity;
+    for (const v of out) if (v > m) m = v; // not Math.max(...out): a 100k-word output overflows the call stack
     let s = 0;
     for (let j = 0; j < out.length; j++) s += out[j] = Math.exp(out[j] - m);
     for (let j = 0; j < out.length; j++) out[j] /= s;

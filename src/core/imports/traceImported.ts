@@ -42,7 +42,9 @@ export function traceImported(model: ImportedModel, text: string, options: Trace
     return { name: layer.name, kind: KIND[layer.cell], activation: layer.cell === 'SimpleRNN' ? layer.activation : undefined, units: H, states: out };
   });
   const last = run.output;
-  const isLm = run.outputPerStep && last.length === T && last[0]?.length === model.vocab.length;
+  // A language model: a per-step softmax over the vocabulary (linear outputs are logits, not probabilities).
+  const head = [...model.layers].reverse().find((l) => l.type !== 'passthrough');
+  const isLm = run.outputPerStep && last.length === T && last[0]?.length === model.vocab.length && head?.type === 'dense' && head.activation === 'softmax';
   const k = options.topK ?? 5;
   const predictions = Array.from({ length: T }, (_, t) => {
     if (!isLm) return [];

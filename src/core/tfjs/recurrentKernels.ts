@@ -272,7 +272,7 @@ export function registerRecurrentKernels(): void {
         const ins = inputsOf(inputs);
         const p = spec.plan(ins, attrs);
         const outs = p.outputs.map((shape) => w.makeOutput(shape, 'float32'));
-        const simd = spec.simd && p.H >= 4 && useSimd ? simdFor(backend as WasmBackendLike) : null;
+        const simd = spec.simd && p.H >= 4 && p.B > 0 && useSimd ? simdFor(backend as WasmBackendLike) : null; // the SIMD loops run at least once
         if (simd) {
           const at = Object.fromEntries(spec.inputs.map((n) => [n, offsetOf(backend as WasmBackendLike, ins[n])]));
           spec.simd!(simd, at, outs.map((o) => offsetOf(backend as WasmBackendLike, o)), p, attrs.masked as boolean);
