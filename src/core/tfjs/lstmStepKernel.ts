@@ -14,6 +14,7 @@
  * Outputs: h [B, H], row [B, 6H] = [h c i f g o].
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerJsKernel } from './jsKernel';
 
 export const LSTM_STEP_KERNEL = 'SeqLensLstmStep';
 
@@ -49,57 +50,26 @@ function computeStep(
   }
 }
 
-interface WasmLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
-interface CpuLike {
-  readSync(dataId: object): tf.backend_util.BackendValues;
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): tf.TensorInfo;
-}
-
 let registered = false;
 
 export function registerLstmStepKernel(): void {
   if (registered) return;
   registered = true;
-  const shapes = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => {
-    const hu = inputs.hu as tf.TensorInfo;
-    const xp = inputs.xp as tf.TensorInfo;
-    const prev = inputs.prev as tf.TensorInfo;
-    const step = attrs.step as number;
-    const [B, G] = hu.shape;
-    const H = G / 4;
-    if (prev.shape[0] !== B || prev.shape[1] !== 6 * H || xp.shape[1] !== B || xp.shape[2] !== G || !(step >= 0 && step < xp.shape[0])) {
-      throw new Error(`${LSTM_STEP_KERNEL}: hu [${hu.shape}], xp [${xp.shape}], prev [${prev.shape}], step ${step} do not match`);
-    }
-    return { hu, xp, prev, B, H, xOffset: step * B * G };
-  };
-  tf.registerKernel({
-    kernelName: LSTM_STEP_KERNEL,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
-      const w = backend as WasmLike;
-      const { hu, xp, prev, B, H, xOffset } = shapes(inputs, attrs);
-      const h = w.makeOutput([B, H], 'float32');
-      const row = w.makeOutput([B, 6 * H], 'float32');
-      // Views only after both allocations: an allocation may grow the heap and detach older views.
-      computeStep(w.typedArrayFromHeap(hu), w.typedArrayFromHeap(xp), xOffset, w.typedArrayFromHeap(prev), w.typedArrayFromHeap(h), w.typedArrayFromHeap(row), B, H);
-      return [h, row];
-    }) as unknown as tf.KernelFunc,
-  });
-  tf.registerKernel({
-    kernelName: LSTM_STEP_KERNEL,
-    backendName: 'cpu',
-    kernelFunc: (({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
-      const c = backend as CpuLike;
-      const { hu, xp, prev, B, H, xOffset } = shapes(inputs, attrs);
-      const h = new Float32Array(B * H);
-      const row = new Float32Array(B * 6 * H);
-      const read = (t: tf.TensorInfo) => c.readSync(t.dataId) as Float32Array;
-      computeStep(read(hu), read(xp), xOffset, read(prev), h, row, B, H);
-      return [c.makeTensorInfo([B, H], 'float32', h), c.makeTensorInfo([B, 6 * H], 'float32', row)];
-    }) as unknown as tf.KernelFunc,
+  registerJsKernel({
+    name: LSTM_STEP_KERNEL,
+    inputs: ['hu', 'xp', 'prev'],
+    plan({ hu, xp, prev }, attrs) {
+      const step = attrs.step as number;
+      const [B, G] = hu.shape;
+      const H = G / 4;
+      if (prev.shape[0] !== B || prev.shape[1] !== 6 * H || xp.shape[1] !== B || xp.shape[2] !== G || !(step >= 0 && step < xp.shape[0])) {
+        throw new Error(`${LSTM_STEP_KERNEL}: hu [${hu.shape}], xp [${xp.shape}], prev [${prev.shape}], step ${step} do not match`);
+      }
+      return { outputs: [[B, H], [B, 6 * H]], B, H, xOffset: step * B * G };
+    },
+    run({ hu, xp, prev }, [h, row], { B, H, xOffset }) {
+      computeStep(hu!, xp!, xOffset, prev!, h, row, B, H);
+    },
   });
 }
 

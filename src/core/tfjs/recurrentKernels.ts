@@ -32,7 +32,8 @@
  *            hu), dh [B,H] (the part that does not go through U), dc [B,H]
  */
 import * as tf from '@tensorflow/tfjs';
-import { offsetOf, simdFor, WasmBackendLike } from './simdKernels';
+import { registerJsKernel } from './jsKernel';
+import { offsetOf, simdFor, SimdExports } from './simdKernels';
 
 type Arr = Float32Array | Int32Array | Uint8Array;
 
@@ -152,23 +153,16 @@ function lstmBackward(dy: Arr, carryH: Arr, carryC: Arr, saved: Arr, cPrev: Arr,
   }
 }
 
-interface WasmLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Arr;
-}
-interface CpuLike {
-  readSync(dataId: object): tf.backend_util.BackendValues;
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values: tf.backend_util.BackendValues): tf.TensorInfo;
-}
+type Plan = { outputs: number[][]; B: number; H: number; step: number };
 
 interface KernelSpec {
   name: string;
   inputs: string[];
   /** The SIMD version (wasm, H ≥ 4), given byte offsets; absent: JavaScript only. */
-  simd?(k: NonNullable<ReturnType<typeof simdFor>>, at: Record<string, number>, outs: number[], p: { B: number; H: number; step: number }, masked: boolean): void;
-  /** Checks the shapes; returns the output shapes and B, H, the step offsets. */
-  plan(inputs: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap): { outputs: number[][]; B: number; H: number; step: number };
-  run(views: Record<string, Arr | null>, outs: Arr[], p: { B: number; H: number; step: number }): void;
+  simd?(k: SimdExports, at: Record<string, number>, outs: number[], p: Plan, masked: boolean): void;
+  /** Checks the shapes; returns the output shapes and B, H, the step. */
+  plan(inputs: Record<string, tf.TensorInfo>, attrs: tf.NamedAttrMap): Plan;
+  run(views: Record<string, Arr | null>, outs: Arr[], p: Plan): void;
 }
 
 function fail(name: string, inputs: Record<string, tf.TensorInfo>): never {
@@ -263,39 +257,20 @@ export function registerRecurrentKernels(): void {
   if (registered) return;
   registered = true;
   for (const spec of SPECS) {
-    const inputsOf = (inputs: tf.NamedTensorInfoMap) => Object.fromEntries(spec.inputs.map((n) => [n, inputs[n] as tf.TensorInfo])) as Record<string, tf.TensorInfo>;
-    tf.registerKernel({
-      kernelName: spec.name,
-      backendName: 'wasm',
-      kernelFunc: (({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
-        const w = backend as WasmLike;
-        const ins = inputsOf(inputs);
-        const p = spec.plan(ins, attrs);
-        const outs = p.outputs.map((shape) => w.makeOutput(shape, 'float32'));
-        const simd = spec.simd && p.H >= 4 && p.B > 0 && useSimd ? simdFor(backend as WasmBackendLike) : null; // the SIMD loops run at least once
-        if (simd) {
-          const at = Object.fromEntries(spec.inputs.map((n) => [n, offsetOf(backend as WasmBackendLike, ins[n])]));
-          spec.simd!(simd, at, outs.map((o) => offsetOf(backend as WasmBackendLike, o)), p, attrs.masked as boolean);
-          return outs;
-        }
-        // Views only after every allocation: an allocation may grow the heap and detach older views.
-        const views = Object.fromEntries(spec.inputs.map((n) => [n, n === 'mask' && !attrs.masked ? null : w.typedArrayFromHeap(ins[n])]));
-        spec.run(views, outs.map((o) => w.typedArrayFromHeap(o)), p);
-        return outs;
-      }) as unknown as tf.KernelFunc,
-    });
-    tf.registerKernel({
-      kernelName: spec.name,
-      backendName: 'cpu',
-      kernelFunc: (({ inputs, attrs, backend }: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
-        const c = backend as CpuLike;
-        const ins = inputsOf(inputs);
-        const p = spec.plan(ins, attrs);
-        const outs = p.outputs.map((shape) => new Float32Array(shape.reduce((x, y) => x * y, 1)));
-        const views = Object.fromEntries(spec.inputs.map((n) => [n, n === 'mask' && !attrs.masked ? null : (c.readSync(ins[n].dataId) as Float32Array)]));
-        spec.run(views, outs, p);
-        return outs.map((o, k) => c.makeTensorInfo(p.outputs[k], 'float32', o));
-      }) as unknown as tf.KernelFunc,
+    registerJsKernel<Plan>({
+      name: spec.name,
+      inputs: spec.inputs,
+      plan: spec.plan,
+      run: (views, outs, p) => spec.run(views, outs, p),
+      skip: (attrs) => (attrs.masked ? [] : ['mask']), // a scalar placeholder without a mask
+      wasm(backend, ins, outs, p, attrs) {
+        // The SIMD loops run at least once: only for a non-empty batch (and rows of 4 or more).
+        const simd = spec.simd && p.H >= 4 && p.B > 0 && useSimd ? simdFor(backend) : null;
+        if (!simd) return false;
+        const at = Object.fromEntries(spec.inputs.map((n) => [n, offsetOf(backend, ins[n])]));
+        spec.simd!(simd, at, outs.map((o) => offsetOf(backend, o)), p, attrs.masked as boolean);
+        return true;
+      },
     });
   }
 }

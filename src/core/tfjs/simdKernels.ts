@@ -8,6 +8,7 @@
  * also what the tests compare the SIMD code against.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerJsKernel, type WasmBackendLike } from './jsKernel';
 import simdWasm from './simd.wat';
 
 export interface SimdExports {
@@ -20,13 +21,7 @@ export interface SimdExports {
   lstm_forward(xp: number, hu: number, c: number, h: number, mask: number, masked: number, hOut: number, cOut: number, saved: number, B: number, H: number): void;
 }
 
-/** The parts of BackendWasm used here. */
-export interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  getMemoryOffset(dataId: object): number;
-  wasm: { asm?: { memory?: WebAssembly.Memory } };
-}
+export type { WasmBackendLike };
 
 let customKernels = true;
 
@@ -97,33 +92,34 @@ let registered = false;
 /**
  * Kernel SeqLensSoftmaxXent: inputs logits [n, v] float32, labels [n] int32,
  * scale [n] float32; outputs grad [n, v] and rowLoss [n] (see softmaxRowsJs).
+ * On wasm with v ≥ 4 the rows run in SIMD (simd.wat), and only each row's
+ * label term and log are left to JavaScript.
  */
 export function registerSoftmaxXent(): void {
   if (registered) return;
   registered = true;
-  const shapes = (inputs: tf.NamedTensorInfoMap) => {
-    const { logits, labels, scale } = inputs as Record<string, tf.TensorInfo>;
-    const [n, v] = logits.shape;
-    if (logits.shape.length !== 2 || labels.shape.join() !== `${n}` || scale.shape.join() !== `${n}` || labels.dtype !== 'int32') {
-      throw new Error(`${SOFTMAX_XENT}: logits [${logits.shape}], labels [${labels.shape}] ${labels.dtype}, scale [${scale.shape}] do not match`);
-    }
-    return { logits, labels, scale, n, v };
-  };
-  tf.registerKernel({
-    kernelName: SOFTMAX_XENT,
-    backendName: 'wasm',
-    kernelFunc: (({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) => {
-      const w = backend as WasmBackendLike;
-      const { logits, labels, scale, n, v } = shapes(inputs);
-      const grad = w.makeOutput([n, v], 'float32');
-      const rowLoss = w.makeOutput([n], 'float32');
+  registerJsKernel({
+    name: SOFTMAX_XENT,
+    inputs: ['logits', 'labels', 'scale'],
+    plan({ logits, labels, scale }) {
+      const [n, v] = logits.shape;
+      if (logits.shape.length !== 2 || labels.shape.join() !== `${n}` || scale.shape.join() !== `${n}` || labels.dtype !== 'int32') {
+        throw new Error(`${SOFTMAX_XENT}: logits [${logits.shape}], labels [${labels.shape}] ${labels.dtype}, scale [${scale.shape}] do not match`);
+      }
+      return { outputs: [[n, v], [n]], n, v };
+    },
+    run({ logits, labels, scale }, [grad, rowLoss], { n, v }) {
+      checkLabels(labels!, v);
+      softmaxRowsJs(logits!, labels!, scale!, grad as Float32Array, rowLoss as Float32Array, n, v);
+    },
+    wasm(w, { logits, labels, scale }, [grad, rowLoss], { n, v }) {
+      const simd = v >= 4 && n > 0 ? simdFor(w) : null;
+      if (!simd) return false;
+      checkLabels(w.typedArrayFromHeap(labels), v);
       const stats = w.makeOutput([n, 2], 'float32');
-      const simd = v >= 4 ? simdFor(w) : null;
-      const lab = w.typedArrayFromHeap(labels);
-      checkLabels(lab, v);
-      if (simd && n > 0) {
+      try {
         simd.softmax_rows(offsetOf(w, logits), offsetOf(w, grad), n, v, offsetOf(w, scale), offsetOf(w, stats));
-        // Views after the call too: nothing in it allocates, but views are cheap and always current.
+        // Views after the last allocation (stats): an allocation may grow the heap.
         const x = w.typedArrayFromHeap(logits);
         const g = w.typedArrayFromHeap(grad);
         const st = w.typedArrayFromHeap(stats);
@@ -134,26 +130,11 @@ export function registerSoftmaxXent(): void {
           g[r * v + lb[r]] -= sc[r];
           rl[r] = st[2 * r] + Math.log(st[2 * r + 1]) - x[r * v + lb[r]];
         }
-      } else {
-        softmaxRowsJs(w.typedArrayFromHeap(logits), w.typedArrayFromHeap(labels), w.typedArrayFromHeap(scale), w.typedArrayFromHeap(grad) as Float32Array, w.typedArrayFromHeap(rowLoss) as Float32Array, n, v);
+      } finally {
+        w.disposeData(stats.dataId);
       }
-      (backend as { disposeData(id: object): void }).disposeData(stats.dataId);
-      return [grad, rowLoss];
-    }) as unknown as tf.KernelFunc,
-  });
-  tf.registerKernel({
-    kernelName: SOFTMAX_XENT,
-    backendName: 'cpu',
-    kernelFunc: (({ inputs, backend }: { inputs: tf.NamedTensorInfoMap; backend: unknown }) => {
-      const c = backend as { readSync(id: object): ArrayLike<number>; makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo };
-      const { logits, labels, scale, n, v } = shapes(inputs);
-      const lab = c.readSync(labels.dataId);
-      checkLabels(lab, v);
-      const grad = new Float32Array(n * v);
-      const rowLoss = new Float32Array(n);
-      softmaxRowsJs(c.readSync(logits.dataId), lab, c.readSync(scale.dataId), grad, rowLoss, n, v);
-      return [c.makeTensorInfo([n, v], 'float32', grad), c.makeTensorInfo([n], 'float32', rowLoss)];
-    }) as unknown as tf.KernelFunc,
+      return true;
+    },
   });
 }
 

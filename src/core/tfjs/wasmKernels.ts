@@ -27,7 +27,7 @@
  * cpu backend, forward and gradient, in test/unit/wasmKernels.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';
-import { simdFor, WasmBackendLike } from './simdKernels';
+import { SimdExports, simdFor, WasmBackendLike } from './simdKernels';
 
 /** The parts of BackendWasm these kernels touch (its .d.ts types `wasm` too narrowly). */
 interface WasmBackend {
@@ -177,6 +177,7 @@ function patchBatchMatMul(): void {
       const plain = (x: tf.TensorInfo, y: tf.TensorInfo) =>
         orig({ inputs: { a: x, b: y }, backend: b, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
       let out: tf.TensorInfo;
+      let simd: SimdExports | null | undefined;
       if (batch === 1) {
         const av = view(b, b.getMemoryOffset(a.dataId), [M, K]);
         const bv = view(b, b.getMemoryOffset(bm.dataId), [K, N]);
@@ -190,11 +191,11 @@ function patchBatchMatMul(): void {
         out = plain(av, bv);
         releaseView(b, av);
         releaseView(b, bv);
-      } else if (N % 4 === 0 && K > 0 && M > 0 && simdFor(b as unknown as WasmBackendLike)) {
+      } else if (N % 4 === 0 && K > 0 && M > 0 && (simd ??= simdFor(b as unknown as WasmBackendLike))) {
         // Many small products (attention heads): one SIMD kernel over all of them, instead of an
         // XNNPACK operator set up per slice ([128 × 32×32·32×32]: 1.7 → see bench/RESULTS.md).
         out = b.makeOutput([batch, M, N], 'float32');
-        simdFor(b as unknown as WasmBackendLike)!.bmm(b.getMemoryOffset(a.dataId), b.getMemoryOffset(bm.dataId), b.getMemoryOffset(out.dataId), batch, M, K, N, batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4);
+        simd.bmm(b.getMemoryOffset(a.dataId), b.getMemoryOffset(bm.dataId), b.getMemoryOffset(out.dataId), batch, M, K, N, batchA === 1 ? 0 : M * K * 4, batchB === 1 ? 0 : K * N * 4);
       } else {
         out = b.makeOutput([batch, M, N], 'float32');
         for (let i = 0; i < batch; i++) {
