@@ -11,7 +11,7 @@ import * as path from 'path';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { parseClassified, parseTagged } from './data/labeled';
 import { DataError, parsePairs } from './data/pairs';
-import { ImportedModel, importLayersModel, ModelImportError } from './imports/layersModel';
+import { ImportedModel, importLayersModel, isLayersModel, ModelImportError } from './imports/layersModel';
 import { traceImported } from './imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
 import { readTextFile, TextFileError } from './data/textFile';
@@ -174,7 +174,7 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   if (checkpointKind(dir) === 'tagger-classifier') return traceTaggerClassifier(a, dir, text);
   const maxTokens = num(a, 'max-tokens', 2000, isPositiveInt);
   let t: TraceResult;
-  if (!isDefaultModelId(spec) && fs.existsSync(path.join(dir, 'model.json')) && !fs.existsSync(path.join(dir, 'seqlens.json'))) {
+  if (!isDefaultModelId(spec) && isLayersModel(spec)) {
     // Not a SeqLens checkpoint: a TensorFlow.js LayersModel to import.
     let imported: ImportedModel;
     try {

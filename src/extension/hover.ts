@@ -8,9 +8,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensContext } from './context';
-import type { WordVectorsService } from './vectors';
+import { WORD_PATTERN, type WordVectorsService } from './vectors';
 
-const WORD = /[\p{L}][\p{L}\p{M}'’-]*/u;
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
 const HOVER_TIMEOUT_MS = 2000;
 
@@ -29,7 +28,7 @@ export class SimilarityHover implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const config = vscode.workspace.getConfiguration('seqlens.hover');
     if (!config.get<boolean>('enabled', true)) return undefined;
-    const range = document.getWordRangeAtPosition(position, WORD);
+    const range = document.getWordRangeAtPosition(position, WORD_PATTERN);
     if (!range) return undefined;
     const word = document.getText(range);
     if (word.length < 2 || word.length > 40) return undefined;

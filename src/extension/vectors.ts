@@ -133,11 +133,14 @@ export class WordVectorsService {
   }
 }
 
+/** A word as the vectors know it: letters (with marks, apostrophes and hyphens inside). */
+export const WORD_PATTERN = /[\p{L}][\p{L}\p{M}'’-]*/u;
+
 /** The word at the caret (or the selection), for the nearest-words command. */
 export function wordAtCaret(editor: vscode.TextEditor | undefined): string | undefined {
   if (!editor) return undefined;
   const sel = editor.selection;
   if (!sel.isEmpty) return editor.document.getText(sel).trim() || undefined;
-  const range = editor.document.getWordRangeAtPosition(sel.active, /[\p{L}\p{N}_'-]+/u);
+  const range = editor.document.getWordRangeAtPosition(sel.active, WORD_PATTERN);
   return range ? editor.document.getText(range) : undefined;
 }

@@ -11,7 +11,7 @@ import { setupBackend } from '../core/tfjs/backend';
 import { DataError } from '../core/data/pairs';
 import { analogyTask, argsOf, neighborsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
 import { BadInputError, traceLanguageModel } from '../core/trace';
-import { ImportedModel, importLayersModel, ModelImportError } from '../core/imports/layersModel';
+import { ImportedModel, importLayersModel, isLayersModel, ModelImportError, recurrentLayerNames } from '../core/imports/layersModel';
 import { traceImported } from '../core/imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
 import * as fs from 'fs';
@@ -219,13 +219,12 @@ export class Engine {
     const spec = id.slice(FILE_MODEL.length);
     const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
     try {
-      if (fs.existsSync(path.join(dir, 'seqlens.json'))) {
+      if (isLayersModel(spec)) {
+        const model = importLayersModel(spec);
+        m = { kind: 'imported', model, label: `${model.name} (TensorFlow.js)`, layers: recurrentLayerNames(model) };
+      } else {
         const loaded = loadLanguageModel(dir, id, path.basename(dir));
         m = { kind: 'checkpoint', loaded, label: `${path.basename(dir)} (${loaded.model.cell.kind.toUpperCase()})`, layers: [loaded.model.cell.kind] };
-      } else {
-        const model = importLayersModel(spec);
-        const run = model.layers.flatMap((l) => (l.type === 'recurrent' ? [l.name] : l.type === 'bidirectional' ? [l.forward.name, l.backward.name] : []));
-        m = { kind: 'imported', model, label: `${model.name} (TensorFlow.js)`, layers: run };
       }
     } catch (e) {
       if (e instanceof ModelImportError) throw new BadInputError(e.message);

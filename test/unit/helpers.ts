@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
+import { makePairBatch } from '../../src/core/data/pairs';
 import { Rng } from '../../src/core/random';
+import { train } from '../../src/core/training/trainer';
+import { translationLoss, type TranslationModel } from '../../src/core/training/trainTranslation';
 import { setupBackend } from '../../src/core/tfjs/backend';
 import { nodeModulesWasmDir } from '../../src/core/tfjs/wasmDir';
 
@@ -39,5 +42,24 @@ export function reversalData(n: number, seed: number, symbols: number, minLength
     const len = minLength + rng.int(lengths);
     const source = Array.from({ length: len }, () => 4 + rng.int(symbols));
     return { source, target: [...source].reverse() };
+  });
+}
+
+/** Trains a translation model on `steps` batches of 32 reversal pairs (one epoch), as the seq2seq and Transformer tests do. */
+export async function trainOnPairs(
+  model: TranslationModel,
+  data: ReadonlyArray<{ source: number[]; target: number[] }>,
+  o: { steps: number; learningRate: number; clipNorm: number; teacherForcing?: number; rng?: Rng },
+): Promise<void> {
+  const batches = Array.from({ length: o.steps }, (_, i) => makePairBatch(data.slice(i * 32, (i + 1) * 32)));
+  const rng = o.rng ?? new Rng(1);
+  await train({
+    epochs: 1,
+    learningRate: o.learningRate,
+    clipNorm: o.clipNorm,
+    batches: () => batches,
+    tokensIn: (b) => b.batchSize,
+    variables: Object.values(model.weights),
+    loss: (b) => translationLoss(model, b, o.teacherForcing ?? 1, rng),
   });
 }

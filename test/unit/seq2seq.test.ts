@@ -9,9 +9,8 @@ import { before, test } from 'node:test';
 import { makePairBatch, EncodedPair } from '../../src/core/data/pairs';
 import { AttentionKind, Seq2Seq } from '../../src/core/models/seq2seq';
 import { Rng } from '../../src/core/random';
-import { train } from '../../src/core/training/trainer';
 import { translationLoss } from '../../src/core/training/trainTranslation';
-import { reversalData, useWasm } from './helpers';
+import { reversalData, trainOnPairs, useWasm } from './helpers';
 
 before(useWasm);
 
@@ -20,18 +19,7 @@ const reversal = (n: number, seed: number): EncodedPair[] => reversalData(n, see
 
 async function trainReversal(attention: AttentionKind, steps: number, teacherForcing = 1): Promise<Seq2Seq> {
   const model = new Seq2Seq({ attention, sourceVocabSize: 4 + SYMBOLS, targetVocabSize: 4 + SYMBOLS, embeddingSize: 16, units: 48 }, 3);
-  const data = reversal(steps * 32, 1);
-  const rng = new Rng(2);
-  const batches = Array.from({ length: steps }, (_, i) => makePairBatch(data.slice(i * 32, (i + 1) * 32)));
-  await train({
-    epochs: 1,
-    learningRate: 0.01,
-    clipNorm: 5,
-    batches: () => batches,
-    tokensIn: (b) => b.batchSize,
-    variables: Object.values(model.weights),
-    loss: (b) => translationLoss(model, b, teacherForcing, rng),
-  });
+  await trainOnPairs(model, reversal(steps * 32, 1), { steps, learningRate: 0.01, clipNorm: 5, teacherForcing, rng: new Rng(2) });
   return model;
 }
 

@@ -8,10 +8,7 @@ import * as assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { makePairBatch, EncodedPair } from '../../src/core/data/pairs';
 import { Transformer, TRANSFORMER_PRESETS } from '../../src/core/models/transformer';
-import { train } from '../../src/core/training/trainer';
-import { translationLoss } from '../../src/core/training/trainTranslation';
-import { reversalData, useWasm } from './helpers';
-import { Rng } from '../../src/core/random';
+import { reversalData, trainOnPairs, useWasm } from './helpers';
 
 before(useWasm);
 
@@ -21,17 +18,8 @@ const reversal = (n: number, seed: number): EncodedPair[] => reversalData(n, see
 test('learns to reverse sequences; cross-attention of output t points at source S-1-t', async () => {
   const model = new Transformer({ ...TRANSFORMER_PRESETS.tiny, sourceVocabSize: 4 + SYMBOLS, targetVocabSize: 4 + SYMBOLS }, 2);
   const data = reversal(300 * 32, 1);
-  const batches = Array.from({ length: 300 }, (_, i) => makePairBatch(data.slice(i * 32, (i + 1) * 32)));
   const before = tf.memory().numTensors;
-  await train({
-    epochs: 1,
-    learningRate: 0.003,
-    clipNorm: 1,
-    batches: () => batches,
-    tokensIn: (b) => b.batchSize,
-    variables: Object.values(model.weights),
-    loss: (b) => translationLoss(model, b, 1, new Rng(1)),
-  });
+  await trainOnPairs(model, data, { steps: 300, learningRate: 0.003, clipNorm: 1 });
   assert.equal(tf.memory().numTensors, before, 'training leaks no tensors');
   let correct = 0;
   let aligned = 0;
@@ -47,7 +35,7 @@ test('learns to reverse sequences; cross-attention of output t points at source 
   }
   assert.ok(correct >= 24, `reversed ${correct}/30 exactly`);
   assert.ok(aligned / cells > 0.7, `cross-attention on the mirrored position ${aligned}/${cells}`);
-  assert.throws(() => tf.tidy(() => model.trainingLogits(batches[0], 0.5)), /teacher forcing 1 only/);
+  assert.throws(() => tf.tidy(() => model.trainingLogits(makePairBatch(data.slice(0, 32)), 0.5)), /teacher forcing 1 only/);
   model.dispose();
 });
 

@@ -100,6 +100,17 @@ function fail(file: string, message: string): never {
   throw new ModelImportError(`${file}: ${message}`);
 }
 
+/** Whether a folder or model.json is a TensorFlow.js LayersModel to import (a model.json without SeqLens's seqlens.json). */
+export function isLayersModel(spec: string): boolean {
+  const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
+  return fs.existsSync(path.join(dir, 'model.json')) && !fs.existsSync(path.join(dir, 'seqlens.json'));
+}
+
+/** The names of the recurrent layers a trace shows, in order (both directions of a Bidirectional). */
+export function recurrentLayerNames(model: ImportedModel): string[] {
+  return model.layers.flatMap((l) => (l.type === 'recurrent' ? [l.name] : l.type === 'bidirectional' ? [l.forward.name, l.backward.name] : []));
+}
+
 /** Reads model.json (or the folder holding it), its weights and its vocabulary. */
 export function importLayersModel(spec: string): ImportedModel {
   const file = spec.endsWith('.json') ? spec : path.join(spec, 'model.json');
