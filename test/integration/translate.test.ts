@@ -55,7 +55,7 @@ describe('SeqLens: Translate Selection', function () {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
   });
 
-  it('answers an empty line with a message, and a long selection is cut with a notice', async () => {
+  it('answers an empty line with a message, and a long selection is cut at 60 words with a notice', async () => {
     const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: '\n' + 'the cat saw the dog . '.repeat(200) });
     const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
     editor.selection = new vscode.Selection(0, 0, 0, 0);
@@ -64,7 +64,7 @@ describe('SeqLens: Translate Selection', function () {
     editor.selection = new vscode.Selection(1, 0, 1, doc.lineAt(1).text.length);
     const r = (await vscode.commands.executeCommand('seqlens.translateSelection')) as { source: string[] } | undefined;
     assert.ok(r, `translated (${api.lastNotice})`);
-    assert.ok(r.source.length <= 2000 / 2);
-    assert.match(api.lastNotice ?? '', /translating its first 2,000/);
+    assert.strictEqual(r.source.length, 60, 'the first 60 words');
+    assert.match(api.lastNotice ?? '', /longer than 60 words; translating its first 60/);
   });
 });

@@ -8,12 +8,16 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { TRANSLATION_MODEL_ID } from '../../core/defaultIds';
+import { tokenize } from '../../core/tokenizer';
 import type { TranslateFromWebview, TranslateToWebview, TranslationShown } from '../../protocol/translate';
 import type { SeqLensContext } from '../context';
 import { webviewHtml } from '../webviewHtml';
 
-/** Longest text translated at once (the models read sentences, not documents). */
-const MAX_CHARS = 2000;
+/**
+ * Longest text translated at once, in words: the models read sentences, not documents, and the
+ * attention map has a row and a column per word (a page of text would be a table of 100,000 cells).
+ */
+const MAX_WORDS = 60;
 
 export interface TranslateRequest {
   text?: string;
@@ -51,9 +55,11 @@ export class TranslatePanel implements vscode.Disposable {
       this.ctx.info('there is nothing to translate here: select a sentence (or put the caret on a line with words).');
       return undefined;
     }
-    if (text.length > MAX_CHARS) {
-      this.ctx.info(`the selection is ${text.length.toLocaleString('en')} characters long; translating its first ${MAX_CHARS.toLocaleString('en')}.`);
-      text = text.slice(0, MAX_CHARS);
+    // Cut at a word boundary; the scan stops once it has the words it needs.
+    const { tokens, truncated } = tokenize(text.slice(0, 100 * MAX_WORDS), { lowercase: false, maxTokens: MAX_WORDS });
+    if (truncated > 0 || text.length > 100 * MAX_WORDS) {
+      this.ctx.info(`the selection is longer than ${MAX_WORDS} words; translating its first ${MAX_WORDS}.`);
+      text = text.slice(0, tokens[tokens.length - 1].end);
     }
     const settings = vscode.workspace.getConfiguration('seqlens.translate');
     const model = request.model ?? (settings.get<string>('model', TRANSLATION_MODEL_ID) || TRANSLATION_MODEL_ID);
