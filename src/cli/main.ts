@@ -9,7 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../core/data/pairs';
-import { analogyTask, Args, neighborsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
+import { analogyTask, Args, evalTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
+import { createRun, RunError, validateRunConfig } from '../core/runs/runs';
+import { runConfigFromArgs, trainRun } from '../core/runs/trainRun';
 import { setupBackend } from '../core/tfjs/backend';
 import { BadInputError } from '../core/trace';
 
@@ -44,7 +46,12 @@ const HELP = `seqlens: sequence models in a terminal
                 (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines)
   seqlens train --task word2vec --model skipgram --data FILE --out DIR [--dim N] [--window N]
                 [--negative N] [--min-count N] [--sample X] [--epochs N]
+                [--run-dir DIR [--resume]] [--eval-every STEPS] [--probe "sentence"]
+                (--data builtin:en-ko|grammar|grammar-tags|grammar-number|grammar-words: the project's own corpora)
   seqlens translate [--model DIR|en-ko] --text "..." [--beam K]   (en-ko: the embedded English → Korean model)
+  seqlens translate [--model DIR|en-ko] --file FILE [--beam K]    (one translation per line, one model load)
+  seqlens eval --model DIR --data FILE [--beam K]   (BLEU for pairs, accuracy for tags/labels, perplexity for text)
+  seqlens runs [--dir WORKSPACE]   (the runs in WORKSPACE/.seqlens/runs)
   seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
   seqlens neighbors [--vectors FILE|DIR|default] --word W [-k 10]   (default: the embedded WordNet vectors)
   seqlens analogy [--vectors FILE|DIR|default] --a A --b B --c C [-k 10]
@@ -53,8 +60,37 @@ const HELP = `seqlens: sequence models in a terminal
 
 Every verb takes --json and then prints one JSON document on stdout.`;
 
+/**
+ * `train … --run-dir DIR`: the run folder the editor writes (config.json, metrics.jsonl,
+ * probes.jsonl, state.json, checkpoint/). With --task, a new run in DIR; without, DIR's own
+ * config.json (as edited); --resume continues a stopped or interrupted run from its checkpoint.
+ */
+async function trainCommand(a: Args, hooks: TaskHooks): Promise<TaskResult> {
+  const dir = a.flags.get('run-dir');
+  if (dir === undefined) return trainTask(a, hooks);
+  if (dir === true) throw new TaskError('train: --run-dir needs a folder');
+  try {
+    const hasRun = fs.existsSync(path.join(dir, 'config.json'));
+    if (a.flags.has('resume')) {
+      if (!hasRun) throw new RunError(`${dir} holds no run to resume (no config.json)`);
+    } else if (a.flags.has('task')) {
+      if (hasRun) throw new RunError(`${dir} already holds a run; --resume it, or give another folder`);
+      const config = validateRunConfig(runConfigFromArgs(a));
+      createRun(path.dirname(path.resolve(dir)), config, path.basename(path.resolve(dir)));
+    } else if (!hasRun) throw new RunError(`${dir}: no config.json; give --task and --data to start a run there`);
+    const r = await trainRun(dir, hooks, { resume: a.flags.has('resume') });
+    const json = r.result.json as Record<string, unknown>;
+    return { json: { ...json, run: path.resolve(dir), state: r.status.state }, text: `${r.result.text}\nrun ${dir}: ${r.status.state}` };
+  } catch (e) {
+    if (e instanceof RunError) throw new TaskError(e.message.startsWith('train:') ? e.message : `train: ${e.message}`);
+    throw e;
+  }
+}
+
 const VERBS: Record<string, (a: Args, hooks: TaskHooks) => Promise<TaskResult>> = {
-  train: trainTask,
+  train: trainCommand,
+  eval: evalTask,
+  runs: runsTask,
   translate: translateTask,
   trace: traceTask,
   neighbors: neighborsTask,
@@ -71,9 +107,11 @@ async function main(argv: string[]): Promise<void> {
   const run = VERBS[a.verb];
   if (!run) throw new TaskError(`unknown command "${a.verb}" (try seqlens help)`);
   const wasmDir = path.join(__dirname, 'wasm');
-  const status = await setupBackend(wasmDir);
   const progress = (line: string) => process.stderr.write(line + '\n');
-  if (status.warning) progress(`seqlens: warning: ${status.warning}`);
+  if (a.verb !== 'runs') {
+    const status = await setupBackend(wasmDir); // `runs` only reads files
+    if (status.warning) progress(`seqlens: warning: ${status.warning}`);
+  }
   let r: TaskResult;
   try {
     r = await run(a, { progress, wasmDir, modelsDir: path.join(ROOT, 'media', 'models') });

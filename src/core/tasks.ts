@@ -8,108 +8,33 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint } from './checkpoint';
 import { parseClassified, parseTagged } from './data/labeled';
 import { DataError, parsePairs } from './data/pairs';
 import { ImportedModel, importLayersModel, isLayersModel, ModelImportError } from './imports/layersModel';
 import { traceImported } from './imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
-import { readTextFile, TextFileError } from './data/textFile';
-import { HeadsBatch, TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
-import { maskedSparseCrossEntropy } from './training/losses';
-import { train } from './training/trainer';
-import { Rng } from './random';
+import { TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
 import { DEFAULT_VECTORS_ID, defaultVectorsPath, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultModels';
-import { LanguageModel, LM_PRESETS } from './models/languageModel';
-import { AttentionKind, Seq2SeqConfig } from './models/seq2seq';
+import { Seq2SeqConfig } from './models/seq2seq';
 import { tokenize } from './tokenizer';
 import { traceLanguageModel } from './trace';
-import { trainLanguageModel } from './training/trainLanguageModel';
-import { trainTranslation, translate, translationModelFromCheckpoint, TRANSLATION_DEFAULTS } from './training/trainTranslation';
+import { makeBatch } from './training/trainLanguageModel';
+import { maskedSparseCrossEntropy } from './training/losses';
+import { translate, translationModelFromCheckpoint } from './training/trainTranslation';
+import { corpusBleu } from './metrics/bleu';
 import { Vocab } from './vocab';
-import { trainSkipGram } from './word2vec/skipgram';
 import { loadVectorFile, VectorFileError } from './word2vec/parse';
 import { WordVectors } from './word2vec/vectors';
 import { STATE_NAMES } from '../protocol/trace';
+import { Args, isPositiveInt, num, result, str, TaskError, TaskHooks, TaskResult } from './taskArgs';
+import { readTaskData } from './trainTask';
+import { listRuns, runsRoot } from './runs/runs';
 
-/** An error whose message is for the user (the command prints it as one line and exits with 2). */
-export class TaskError extends Error {
-  override readonly name = 'TaskError';
-}
+export { argsOf, TaskError } from './taskArgs';
+export type { Args, RunHooks, TaskHooks, TaskResult } from './taskArgs';
+export { trainTask } from './trainTask';
 
-
-/** A verb and its options, by the command's flag names (a value of true: the flag alone). */
-export interface Args {
-  verb: string;
-  flags: Map<string, string | true>;
-}
-
-/** Options from an object (the worker's requests): numbers become strings, as on a command line. */
-export function argsOf(verb: string, options: Record<string, string | number | boolean | undefined>): Args {
-  const flags = new Map<string, string | true>();
-  for (const [k, v] of Object.entries(options)) if (v !== undefined && v !== false) flags.set(k, v === true ? true : String(v));
-  return { verb, flags };
-}
-
-export interface TaskHooks {
-  /** A line of progress (and, for programs, its numbers). */
-  progress(line: string, detail?: Record<string, number>): void;
-  /** Checked between training steps: true stops training (what was learned is kept). */
-  shouldStop?: () => boolean;
-  /** Folder with the wasm binaries (tfjs and the word2vec kernel). */
-  wasmDir: string;
-  /** Folder with the shipped default models. */
-  modelsDir: string;
-}
-
-/** What a task returns: the --json document, and the text a person reads. */
-export interface TaskResult {
-  json: unknown;
-  text: string;
-}
-
-function str(a: Args, name: string, required: true): string;
-function str(a: Args, name: string, required?: false): string | undefined;
-function str(a: Args, name: string, required = false): string | undefined {
-  const v = a.flags.get(name);
-  if (v === undefined) {
-    if (required) throw new TaskError(`${a.verb}: --${name} is required`);
-    return undefined;
-  }
-  if (v === true) throw new TaskError(`${a.verb}: --${name} needs a value`);
-  return v;
-}
-
-function num(a: Args, name: string, fallback: number, check: (n: number) => boolean = Number.isFinite): number {
-  const v = str(a, name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!check(n)) throw new TaskError(`${a.verb}: --${name} must be a valid number (got "${v}")`);
-  return n;
-}
-
-const isPositiveInt = (n: number) => Number.isInteger(n) && n > 0;
-
-function lrSchedule(a: Args): 'constant' | 'linear' {
-  const v = str(a, 'lr-schedule') ?? 'constant';
-  if (v !== 'constant' && v !== 'linear') throw new TaskError(`train: --lr-schedule must be constant or linear (got "${v}")`);
-  return v;
-}
-
-function readText(a: Args, file: string, hooks?: TaskHooks): string {
-  try {
-    const { text, encoding } = readTextFile(file);
-    if (encoding === 'windows-1252' || encoding.startsWith('utf-16')) hooks?.progress(`${path.basename(file)}: read as ${encoding === 'windows-1252' ? 'Windows-1252 (it is not UTF-8)' : encoding.toUpperCase()}`);
-    return text;
-  } catch (e) {
-    if (e instanceof TextFileError) throw new TaskError(`${a.verb}: ${e.message}`);
-    throw e;
-  }
-}
-
-function result(json: unknown, text: string): TaskResult {
-  return { json, text };
-}
 
 // ---- trace ------------------------------------------------------------------------------
 function loadTraceModel(a: Args, spec: string, modelsDir: string): LoadedLanguageModel {
@@ -219,233 +144,177 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   return result(json, `${t.modelLabel}, ${layers.map((l) => `${l.kind} ${t.layers.find((x) => x.name === l.name)?.units} units`).join(' → ')}\n${human}`);
 }
 
-// ---- train ------------------------------------------------------------------------------
-export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> {
-  const task = str(a, 'task', true);
-  const data = str(a, 'data', true);
-  const outDir = str(a, 'out', true);
-  const seed = num(a, 'seed', 1, Number.isInteger);
-  const epochsFlag = a.flags.has('epochs') ? num(a, 'epochs', 1, isPositiveInt) : undefined;
-  const t0 = Date.now();
-  if (task === 'translate') {
-    const modelFlag = str(a, 'model') ?? 'attention';
-    if (!['seq2seq', 'attention', 'transformer'].includes(modelFlag)) throw new TaskError(`train: --task translate takes --model seq2seq, attention or transformer (got "${modelFlag}")`);
-    if (modelFlag === 'transformer' && a.flags.has('teacher-forcing') && num(a, 'teacher-forcing', 1) < 1) {
-      throw new TaskError('train: the Transformer reads the whole reference at once, so it trains with --teacher-forcing 1 only');
+// ---- translate ----------------------------------------------------------------------------
+/** A translation checkpoint by folder, or the embedded model by its id. */
+function loadTranslationModel(a: Args, hooks?: TaskHooks) {
+  const spec = str(a, 'model') ?? TRANSLATION_MODEL_ID;
+  // The embedded model by its id (unless a folder of that name exists here).
+  const dir = spec === TRANSLATION_MODEL_ID && !fs.existsSync(spec) && hooks ? path.join(hooks.modelsDir, TRANSLATION_MODEL_DIR) : spec;
+  if (!fs.existsSync(dir)) throw new TaskError(`${a.verb}: ${dir}: no such checkpoint folder`);
+  const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
+  if (meta.kind !== 'seq2seq' && meta.kind !== 'transformer') throw new TaskError(`${a.verb}: ${dir}: a "${meta.kind}" checkpoint is not a translation model`);
+  const model = translationModelFromCheckpoint(meta.kind, meta.config);
+  model.setWeights(weights);
+  tf.dispose(Object.values(weights));
+  return { model, kind: meta.kind, sourceVocab: new Vocab(meta.sourceVocab as string[]), targetVocab: new Vocab(meta.targetVocab as string[]) };
+}
+
+export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const file = str(a, 'file');
+  const text = file === undefined ? str(a, 'text', true) : undefined;
+  const beam = num(a, 'beam', 1, isPositiveInt);
+  const m = loadTranslationModel(a, hooks);
+  try {
+    if (beam > 1 && m.kind === 'transformer') throw new TaskError('translate: --beam is available for the recurrent models; the Transformer decodes greedily');
+    if (file !== undefined) {
+      // One model load for the whole file; a line at a time through the loaded model.
+      if (!fs.existsSync(file)) throw new TaskError(`translate: ${file}: no such file`);
+      const lines = readTaskData(a, file, hooks).split(/\r?\n/);
+      if (lines.length && lines[lines.length - 1] === '') lines.pop();
+      const translations: string[] = [];
+      for (let i = 0; i < lines.length; i++) {
+        if (hooks?.shouldStop?.()) throw new TaskError('translate: stopped');
+        const line = lines[i].split('\t')[0];
+        translations.push(line.trim() ? (await translate(m.model, m.sourceVocab, m.targetVocab, line, beam)).output.join(' ') : '');
+        if ((i + 1) % 100 === 0) hooks?.progress(`translated ${i + 1} of ${lines.length} lines`);
+      }
+      return result({ translations }, translations.join('\n'));
     }
-    const attention: AttentionKind = modelFlag === 'seq2seq' ? 'none' : ((str(a, 'attention') ?? 'dot') as AttentionKind);
-    if (!['none', 'additive', 'dot'].includes(attention)) throw new TaskError(`train: --attention must be additive or dot (got "${attention}")`);
-    const text = readText(a, data, hooks);
+    const r = await translate(m.model, m.sourceVocab, m.targetVocab, text!, beam);
+    if (r.source.length === 0) throw new TaskError('translate: --text has no words');
+    const outText = r.output.join(' ');
+    return result({ source: r.source, output: r.output, text: outText, attention: r.attention }, outText);
+  } finally {
+    m.model.dispose();
+  }
+}
+
+// ---- eval -----------------------------------------------------------------------------------
+/**
+ * `seqlens eval --model DIR --data FILE`: BLEU (sacreBLEU 13a, corpus level) for a translation
+ * model on sentence pairs, accuracy for a tagger or classifier on its labelled data, perplexity
+ * for a language model on text (one sentence a line).
+ */
+export async function evalTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const spec = str(a, 'model', true);
+  const data = str(a, 'data', true);
+  const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
+  const kind = checkpointKind(dir) ?? (spec === TRANSLATION_MODEL_ID ? 'seq2seq' : undefined);
+  if (!kind) throw new TaskError(`eval: ${spec}: not a SeqLens checkpoint folder (no seqlens.json)`);
+  const text = readTaskData(a, data, hooks);
+  const wrap = (e: unknown): never => {
+    if (e instanceof DataError) throw new TaskError(`eval: ${e.message}`);
+    throw e;
+  };
+  if (kind === 'seq2seq' || kind === 'transformer') {
     let pairs;
     try {
       pairs = parsePairs(text, data);
     } catch (e) {
-      if (e instanceof DataError) throw new TaskError(`train: ${e.message}`);
-      throw e;
+      return wrap(e);
     }
-    const limit = num(a, 'limit', pairs.length, isPositiveInt);
-    const res = await trainTranslation(pairs.slice(0, limit), {
-      architecture: modelFlag === 'transformer' ? 'transformer' : 'rnn',
-      attention,
-      seed,
-      epochs: epochsFlag ?? TRANSLATION_DEFAULTS.epochs,
-      teacherForcing: num(a, 'teacher-forcing', 1, (n) => n >= 0 && n <= 1),
-      teacherForcingDecay: num(a, 'teacher-forcing-decay', 1, (n) => n > 0 && n <= 1),
-      units: num(a, 'units', TRANSLATION_DEFAULTS.units, isPositiveInt),
-      embeddingSize: num(a, 'embedding', TRANSLATION_DEFAULTS.embeddingSize, isPositiveInt),
-      batchSize: num(a, 'batch', TRANSLATION_DEFAULTS.batchSize, isPositiveInt),
-      learningRate: num(a, 'lr', TRANSLATION_DEFAULTS.learningRate, (n) => n > 0),
-      timeLimitSeconds: a.flags.has('time-limit') ? num(a, 'time-limit', 0, (n) => n > 0) : undefined,
-      schedule: lrSchedule(a),
-      testBeam: num(a, 'beam', 1, isPositiveInt),
-      shouldStop: hooks.shouldStop,
-      patience: num(a, 'patience', TRANSLATION_DEFAULTS.patience ?? 2, isPositiveInt),
-      minCount: num(a, 'min-count', TRANSLATION_DEFAULTS.minCount, isPositiveInt),
-      tieEmbeddings: !a.flags.has('untied'),
-      onProgress: (p) =>
-        hooks.progress(
-          p.validation
-            ? `epoch ${p.epoch + 1}: validation loss ${p.validation.loss.toFixed(3)}, BLEU ${p.validation.bleu.toFixed(2)}`
-            : `epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s teacher forcing ${p.teacherForcing.toFixed(2)} ETA ${Math.round(p.etaSeconds)} s`,
-        ),
-    });
-    const config = res.model.config;
-    const metrics = { testBleu: res.metrics.testBleu, validationLoss: res.metrics.validationLoss, validationBleu: res.metrics.validationBleu, steps: res.training.steps, seconds: (Date.now() - t0) / 1000, trainPairs: res.metrics.trainPairs, testPairs: res.metrics.testPairs, stoppedBy: res.training.stoppedBy };
-    await saveCheckpoint(
-      outDir,
-      {
-        kind: modelFlag === 'transformer' ? 'transformer' : 'seq2seq',
-        config,
-        vocab: undefined,
-        sourceVocab: res.sourceVocab.toJSON(),
-        targetVocab: res.targetVocab.toJSON(),
-        training: { data: path.basename(data), epochs: res.training.epochsRun, seed, metrics: metrics as unknown as Record<string, number> },
-      },
-      res.model.weights,
-    );
-    const r_ = result({ out: outDir, epochs: res.training.epochsRun, metrics }, `saved ${outDir}: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs (${res.training.stoppedBy}, ${metrics.seconds.toFixed(0)} s)`);
-    res.model.dispose();
-    return r_;
+    const beam = num(a, 'beam', 1, isPositiveInt);
+    const m = loadTranslationModel(a, hooks);
+    try {
+      if (beam > 1 && m.kind === 'transformer') throw new TaskError('eval: --beam is available for the recurrent models; the Transformer decodes greedily');
+      const hyps: string[] = [];
+      for (const p of pairs) hyps.push((await translate(m.model, m.sourceVocab, m.targetVocab, p.source, beam)).output.join(' '));
+      const bleu = corpusBleu(hyps, pairs.map((p) => p.target)).score;
+      return result({ bleu, sentences: pairs.length }, `BLEU ${bleu.toFixed(2)} on ${pairs.length} pairs${beam > 1 ? ` (beam ${beam})` : ' (greedy)'}`);
+    } finally {
+      m.model.dispose();
+    }
   }
-  if (task === 'lm') {
-    const kind = str(a, 'model') ?? 'lstm';
-    const presetId = kind === 'rnn' ? 'default-rnn-tanh' : `default-${kind}`;
-    if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new TaskError(`train: --task lm takes --model rnn, lstm or gru (got "${kind}")`);
-    const sentences = readText(a, data, hooks)
+  if (kind === 'tagger-classifier') {
+    const { meta, weights } = loadCheckpoint<TaggerClassifierConfig>(dir);
+    const model = new TaggerClassifier(meta.config);
+    model.setWeights(weights);
+    tf.dispose(Object.values(weights));
+    const vocab = new Vocab(meta.vocab as string[]);
+    const tagNames = (meta.tagNames as string[]) ?? [];
+    const classNames = (meta.classNames as string[]) ?? [];
+    const argmax = (row: Float32Array) => row.indexOf(Math.max(...row));
+    let correct = 0;
+    let total = 0;
+    try {
+      if (meta.config.tags > 0) {
+        let sentences;
+        try {
+          sentences = parseTagged(text, data);
+        } catch (e) {
+          return wrap(e);
+        }
+        for (const s of sentences) {
+          const heads = await model.read(vocab.ids(s.words));
+          s.tags.forEach((tag, t) => {
+            correct += tagNames[argmax(heads.tagProbs.subarray(t * tagNames.length, (t + 1) * tagNames.length))] === tag ? 1 : 0;
+            total++;
+          });
+        }
+      } else {
+        let items;
+        try {
+          items = parseClassified(text, data);
+        } catch (e) {
+          return wrap(e);
+        }
+        for (const it of items) {
+          const heads = await model.read(vocab.ids(it.words));
+          correct += classNames[argmax(heads.classProbs)] === it.label ? 1 : 0;
+          total++;
+        }
+      }
+    } finally {
+      model.dispose();
+    }
+    const accuracy = correct / Math.max(total, 1);
+    return result({ accuracy, items: total }, `accuracy ${(accuracy * 100).toFixed(2)}% on ${total} ${meta.config.tags > 0 ? 'words' : 'texts'}`);
+  }
+  if (kind === 'language-model') {
+    const m = loadTraceModel(a, dir, hooks?.modelsDir ?? '');
+    const sentences = text
       .split(/\r?\n/)
       .map((l) => tokenize(l).tokens.map((t) => t.text))
       .filter((s) => s.length > 0);
-    if (sentences.length === 0) throw new TaskError(`train: ${data}: no text to train on`);
-    const vocab = Vocab.build(sentences, { minCount: num(a, 'min-count', 1, isPositiveInt) });
-    const preset = LM_PRESETS[presetId as keyof typeof LM_PRESETS];
-    const config = { ...preset, units: num(a, 'units', preset.units, isPositiveInt), vocabSize: vocab.size };
-    const model = new LanguageModel(config, seed);
-    const epochs = epochsFlag ?? 4;
-    const r = await trainLanguageModel(model, sentences, vocab, {
-      epochs,
-      batchSize: 64,
-      learningRate: 0.01,
-      clipNorm: 5,
-      seed,
-      maxLength: 40,
-      shouldStop: hooks.shouldStop,
-      onProgress: (p) => hooks.progress(`epoch ${p.epoch + 1} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s`),
-    });
-    const metrics = { loss: r.finalLoss, perplexity: Math.exp(r.finalLoss), steps: r.steps, seconds: r.seconds };
-    await saveCheckpoint(outDir, { kind: 'language-model', label: kind.toUpperCase(), config, vocab: vocab.toJSON(), training: { data: path.basename(data), epochs, seed, metrics } }, model.weights);
-    const r_ = result({ out: outDir, epochs, metrics }, `saved ${outDir}: loss ${r.finalLoss.toFixed(3)}, perplexity ${metrics.perplexity.toFixed(2)}`);
-    model.dispose();
-    return r_;
-  }
-  if (task === 'word2vec') {
-    const kind = str(a, 'model') ?? 'skipgram';
-    if (kind !== 'skipgram') throw new TaskError(`train: --task word2vec takes --model skipgram (got "${kind}")`);
-    const sentences = readText(a, data, hooks)
-      .split(/\r?\n/)
-      .map((l) => tokenize(l).tokens.map((t) => t.text).filter((w) => /[\p{L}\p{N}]/u.test(w)))
-      .filter((s) => s.length > 0);
-    if (sentences.length === 0) throw new TaskError(`train: ${data}: no words to train on`);
-    const r = await trainSkipGram(
-      sentences,
-      {
-        dim: num(a, 'dim', 100, isPositiveInt),
-        window: num(a, 'window', 5, isPositiveInt),
-        negative: num(a, 'negative', 5, (n) => Number.isInteger(n) && n >= 0),
-        epochs: epochsFlag ?? 5,
-        minCount: num(a, 'min-count', 5, isPositiveInt),
-        sample: num(a, 'sample', 1e-3, (n) => n >= 0),
-        seed,
-      },
-      {
-        kernel: fs.readFileSync(path.join(hooks.wasmDir, 'sgns.wasm')),
-        shouldStop: hooks.shouldStop,
-        onProgress: (p) => hooks.progress(`epoch ${p.epoch + 1} ${(p.fraction * 100).toFixed(1)}% ${Math.round(p.wordsPerSecond)} words/s alpha ${p.alpha.toFixed(5)} ETA ${Math.round(p.etaSeconds)} s`),
-      },
-    );
-    const v = r.vectors;
-    const metrics = { words: v.size, dim: v.dim, wordsPerSecond: r.wordsPerSecond, seconds: r.seconds };
-    await saveCheckpoint(
-      outDir,
-      { kind: 'word2vec', config: { dim: v.dim }, vocab: [...v.words], training: { data: path.basename(data), epochs: epochsFlag ?? 5, seed, metrics } },
-      { 'embedding/embeddings': tf.tensor2d(v.vectors, [v.size, v.dim]) },
-    );
-    return result({ out: outDir, epochs: epochsFlag ?? 5, metrics }, `saved ${outDir}: ${v.size} words × ${v.dim}, ${Math.round(r.wordsPerSecond)} words/s`);
-  }
-  if (task === 'tag' || task === 'classify') {
-    const kind = str(a, 'model') ?? 'lstm';
-    if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new TaskError(`train: --task ${task} takes --model rnn, lstm or gru (got "${kind}")`);
-    const text = readText(a, data, hooks);
-    const examples =
-      task === 'tag'
-        ? parseTagged(text, data).map((s) => ({ words: s.words, tags: s.tags, label: '' }))
-        : parseClassified(text, data).map((s) => ({ words: s.words, tags: [] as string[], label: s.label }));
-    const vocab = Vocab.build(examples.map((e) => e.words), { minCount: num(a, 'min-count', 1, isPositiveInt) });
-    const tagNames = [...new Set(examples.flatMap((e) => e.tags))].sort();
-    const classNames = task === 'classify' ? [...new Set(examples.map((e) => e.label))].sort() : [];
-    if (task === 'classify' && classNames.length < 2) throw new TaskError(`train: ${data}: classification needs at least two labels (found ${classNames.length})`);
-    const config: TaggerClassifierConfig = {
-      cell: kind as 'lstm',
-      activation: kind === 'rnn' ? ((str(a, 'activation') ?? 'tanh') as 'tanh') : undefined,
-      vocabSize: vocab.size,
-      embeddingSize: num(a, 'embedding', 32, isPositiveInt),
-      units: num(a, 'units', 64, isPositiveInt),
-      tags: tagNames.length,
-      classes: classNames.length,
-    };
-    const model = new TaggerClassifier(config, seed);
-    const rng = new Rng(seed);
-    const epochs = epochsFlag ?? 5;
-    const B = 32;
-    const makeBatches = (): HeadsBatch[] => {
-      const order = rng.shuffle([...examples.keys()]);
-      const out: HeadsBatch[] = [];
-      for (let i = 0; i < order.length; i += B) {
-        const group = order.slice(i, i + B).map((k) => examples[k]);
-        const T = Math.max(...group.map((e) => e.words.length));
-        const ids = new Int32Array(group.length * T);
-        const tags = new Int32Array(group.length * T);
-        group.forEach((e, b) =>
-          e.words.forEach((w, t) => {
-            ids[b * T + t] = vocab.id(w);
-            if (task === 'tag') tags[b * T + t] = tagNames.indexOf(e.tags[t]);
-          }),
-        );
-        out.push({ ids, tags, labels: Int32Array.from(group.map((e) => Math.max(0, classNames.indexOf(e.label)))), batchSize: group.length, length: T });
+    if (sentences.length === 0) throw new TaskError(`eval: ${data}: no text`);
+    let sum = 0;
+    let n = 0;
+    try {
+      for (let i = 0; i < sentences.length; i += 128) {
+        const batch = makeBatch(sentences.slice(i, i + 128).map((s) => m.vocab.ids(s)), 40);
+        const l = tf.tidy(() => {
+          const ids = tf.tensor2d(batch.inputs, [batch.B, batch.T], 'int32');
+          const targets = tf.reshape(tf.transpose(tf.tensor2d(batch.targets, [batch.B, batch.T], 'int32')), [-1]) as tf.Tensor1D; // time-major, as the logits
+          const mask = tf.reshape(tf.transpose(tf.tensor2d(batch.mask, [batch.B, batch.T])), [-1]) as tf.Tensor1D;
+          const tokens = batch.mask.reduce((x, y) => x + y, 0);
+          n += tokens;
+          return tf.mul(maskedSparseCrossEntropy(m.model.logits(ids), targets, mask), tokens);
+        });
+        sum += (await l.data())[0];
+        l.dispose();
       }
-      return out;
-    };
-    const r = await train<HeadsBatch>({
-      epochs,
-      learningRate: 0.005,
-      clipNorm: 5,
-      batches: makeBatches,
-      tokensIn: (b) => b.batchSize * b.length,
-      variables: Object.values(model.weights),
-      loss: (b) => {
-        const outs = model.logits(tf.tensor2d(b.ids, [b.batchSize, b.length], 'int32'));
-        if (task === 'tag') {
-          const labels = tf.reshape(tf.transpose(tf.tensor2d(b.tags!, [b.batchSize, b.length], 'int32')), [-1]) as tf.Tensor1D;
-          return maskedSparseCrossEntropy(outs.tags!, labels, tf.reshape(outs.mask, [-1]) as tf.Tensor1D);
-        }
-        return maskedSparseCrossEntropy(outs.classes!, tf.tensor1d(b.labels!, 'int32'), tf.ones([b.batchSize]) as tf.Tensor1D);
-      },
-      onProgress: (p) => hooks.progress(`epoch ${p.epoch + 1}/${p.epochs} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s`),
-      shouldStop: hooks.shouldStop,
-    });
-    const finalLoss = r.losses.slice(-20).reduce((x, y) => x + y, 0) / Math.max(1, Math.min(20, r.losses.length));
-    const metrics = { loss: finalLoss, steps: r.steps, seconds: r.seconds };
-    await saveCheckpoint(
-      outDir,
-      { kind: 'tagger-classifier', label: `${kind.toUpperCase()} ${task === 'tag' ? 'tagger' : 'classifier'}`, config, vocab: vocab.toJSON(), tagNames, classNames, training: { data: path.basename(data), epochs, seed, metrics } },
-      model.weights,
-    );
-    model.dispose();
-    return result({ out: outDir, epochs, metrics }, `saved ${outDir}: loss ${finalLoss.toFixed(3)}`);
+    } finally {
+      m.model.dispose();
+    }
+    const perplexity = Math.exp(sum / Math.max(n, 1));
+    return result({ perplexity, tokens: n }, `perplexity ${perplexity.toFixed(2)} over ${n} tokens`);
   }
-  throw new TaskError(`train: unknown --task "${task}" (translate, lm, tag, classify, word2vec)`);
+  throw new TaskError(`eval: a "${kind}" checkpoint has nothing to evaluate here`);
 }
 
-// ---- translate ----------------------------------------------------------------------------
-export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
-  const spec = str(a, 'model') ?? TRANSLATION_MODEL_ID;
-  // The embedded model by its id (unless a folder of that name exists here).
-  const dir = spec === TRANSLATION_MODEL_ID && !fs.existsSync(spec) && hooks ? path.join(hooks.modelsDir, TRANSLATION_MODEL_DIR) : spec;
-  const text = str(a, 'text', true);
-  const beam = num(a, 'beam', 1, isPositiveInt);
-  if (!fs.existsSync(dir)) throw new TaskError(`translate: ${dir}: no such checkpoint folder`);
-  const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
-  if (meta.kind !== 'seq2seq' && meta.kind !== 'transformer') throw new TaskError(`translate: ${dir}: a "${meta.kind}" checkpoint is not a translation model`);
-  if (beam > 1 && meta.kind === 'transformer') throw new TaskError('translate: --beam is available for the recurrent models; the Transformer decodes greedily');
-  const model = translationModelFromCheckpoint(meta.kind, meta.config);
-  model.setWeights(weights);
-  tf.dispose(Object.values(weights));
-  const sourceVocab = new Vocab(meta.sourceVocab as string[]);
-  const targetVocab = new Vocab(meta.targetVocab as string[]);
-  const r = await translate(model, sourceVocab, targetVocab, text, beam);
-  if (r.source.length === 0) throw new TaskError('translate: --text has no words');
-  const outText = r.output.join(' ');
-  model.dispose();
-  return result({ source: r.source, output: r.output, text: outText, attention: r.attention }, outText);
+// ---- runs -----------------------------------------------------------------------------------
+/** `seqlens runs [--dir WORKSPACE]`: the runs in WORKSPACE/.seqlens/runs (the editor's Runs view lists the same). */
+export async function runsTask(a: Args): Promise<TaskResult> {
+  const ws = str(a, 'dir') ?? process.cwd();
+  const runs = listRuns(runsRoot(ws));
+  const json = { runs: runs.map((r) => ({ id: r.id, task: r.task, model: r.model, state: r.state, metrics: r.metrics, ...(r.problem ? { problem: r.problem } : {}) })) };
+  const fmt = (m: Record<string, number | string>) =>
+    Object.entries(m)
+      .filter(([k]) => ['testBleu', 'accuracy', 'perplexity', 'loss', 'words'].includes(k))
+      .map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(3)) : v}`)
+      .join(', ');
+  const text = runs.length ? runs.map((r) => `${r.id}\t${r.state}\t${r.task ?? '?'} ${r.model ?? '?'}\t${r.problem ?? fmt(r.metrics)}`).join('\n') : `no runs in ${runsRoot(ws)}`;
+  return result(json, text);
 }
 
 // ---- neighbors / analogy --------------------------------------------------------------------

@@ -20,7 +20,7 @@ export interface TraceParams {
 
 /** A `seqlens` verb run in the worker: options by the command's flag names. */
 export interface TaskParams {
-  verb: 'train' | 'translate' | 'trace' | 'neighbors' | 'analogy';
+  verb: 'train' | 'translate' | 'trace' | 'neighbors' | 'analogy' | 'eval' | 'runs';
   options: Record<string, string | number | boolean>;
 }
 
@@ -50,6 +50,12 @@ export interface EngineMethods {
   'vectors/export': [{ vectors: string; format: 'word2vec-text' | 'word2vec-binary' | 'projector-tsv'; out: string }, { files: string[]; words: number; dim: number }];
   /** Loads a model from disk (a folder or model.json: a SeqLens checkpoint or a TensorFlow.js LayersModel); its id is then usable in trace/run. */
   'model/open': [{ path: string }, { id: string; label: string; layers: string[] }];
+  /**
+   * Trains a run folder (.seqlens/runs/<id>) on the worker's training lane: progress events carry
+   * `{ event: RunEvent }` (metric rows, probe outputs, state changes); cancelling stops the run and
+   * keeps its best checkpoint. `resume` continues a stopped or interrupted run from it.
+   */
+  'run/train': [{ dir: string; resume?: boolean }, { state: string; metrics: Record<string, number | string> }];
   /** Test and diagnostics hook: busy-waits in the worker for `ms`, reporting progress; cancellable. */
   'engine/sleep': [{ ms: number }, { sleptMs: number; cancelled: boolean }];
 }

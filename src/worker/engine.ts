@@ -9,7 +9,7 @@ import { DEFAULT_MODEL_IDS, MODEL_LABELS } from '../protocol/trace';
 import { DEFAULT_VECTORS_ID, defaultVectorsPath, LoadedLanguageModel, loadDefaultModel, loadLanguageModel } from '../core/defaultModels';
 import { setupBackend } from '../core/tfjs/backend';
 import { DataError } from '../core/data/pairs';
-import { analogyTask, argsOf, neighborsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
+import { analogyTask, argsOf, evalTask, neighborsTask, runsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
 import { BadInputError, traceLanguageModel } from '../core/trace';
 import { ImportedModel, importLayersModel, isLayersModel, ModelImportError, recurrentLayerNames } from '../core/imports/layersModel';
 import { traceImported } from '../core/imports/traceImported';
@@ -17,11 +17,13 @@ import type { TraceResult } from '../protocol/trace';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readWorkspaceCorpus } from '../core/data/workspaceText';
+import { RunError } from '../core/runs/runs';
+import { trainRun } from '../core/runs/trainRun';
 import { trainSkipGram } from '../core/word2vec/skipgram';
 import { loadVectorFile, toProjectorTsv, toWord2VecBinary, toWord2VecText, VectorFileError } from '../core/word2vec/parse';
 import type { WordVectors } from '../core/word2vec/vectors';
 
-const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask };
+const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask };
 
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';
@@ -138,6 +140,23 @@ export class Engine {
           });
         } catch (e) {
           if (e instanceof TaskError || e instanceof DataError) throw new BadInputError(e.message);
+          throw e;
+        }
+      },
+      'run/train': async (p, ctx) => {
+        try {
+          const r = await trainRun(p.dir, {
+            progress: (message) => ctx.progress({ message }),
+            shouldStop: () => ctx.cancelled,
+            wasmDir: this.boot.wasmDir,
+            modelsDir: this.boot.modelsDir,
+            onEvent: (event) => ctx.progress({ event }),
+          }, { resume: p.resume });
+          // A model opened from this checkpoint before is read again on its next use.
+          this.disposeFileModel(FILE_MODEL + path.join(p.dir, 'checkpoint'));
+          return { state: r.status.state, metrics: r.status.metrics ?? {} };
+        } catch (e) {
+          if (e instanceof TaskError || e instanceof DataError || e instanceof RunError) throw new BadInputError(e.message);
           throw e;
         }
       },

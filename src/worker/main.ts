@@ -13,9 +13,12 @@ const post = (m: FromWorker): void => port.postMessage(m);
 
 const engine = new Engine(workerData as WorkerBoot);
 const cancelled = new Set<number>();
-// Requests run one at a time, in order: tfjs is single-threaded here anyway, and
-// ordering keeps a probe from interleaving with a training step.
-let queue: Promise<void> = Promise.resolve();
+// Requests run one at a time, in order, on one of two lanes: training runs (minutes long) on
+// their own, so that a trace, a hover or a translation is answered between two training steps
+// instead of after the run. Each training step is one synchronous tf.tidy, so a request on the
+// other lane never lands inside a step; it runs where the trainer yields (after every step).
+const lanes = { interactive: Promise.resolve(), training: Promise.resolve() };
+const LONG_RUNNING = new Set<string>(['run/train']);
 
 const started = engine.start().then(
   (info) => {
@@ -49,7 +52,8 @@ port.on('message', (msg: ToWorker) => {
       if (cancelled.has(id)) throw new CancelledError();
     },
   };
-  queue = queue.then(async () => {
+  const lane = LONG_RUNNING.has(method) ? 'training' : 'interactive';
+  lanes[lane] = lanes[lane].then(async () => {
     try {
       await started;
       if (cancelled.has(id)) throw new CancelledError();

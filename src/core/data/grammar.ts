@@ -105,6 +105,9 @@ function particle(word: string, afterVowel: string, afterConsonant: string): str
 }
 
 export class SentenceGrammar {
+  /** The grammatical number of the last English sentence's subject (read after english(); draws nothing). */
+  lastSubjectPlural = false;
+
   constructor(private readonly rng: Rng) {}
 
   /** English noun phrase; returns words and grammatical number. */
@@ -131,6 +134,7 @@ export class SentenceGrammar {
   english(): string[] {
     const r = this.rng;
     const subject = this.nounPhrase(r.next() < 0.7 ? ANIMATE : THINGS, true);
+    this.lastSubjectPlural = subject.plural;
     const past = r.next() < 0.3;
     const n = subject.plural ? 1 : 0;
     const words = [...subject.words];

@@ -58,6 +58,17 @@ export interface TranslationOptions {
   testBeam?: number;
   onProgress?: (p: TrainProgress & { teacherForcing: number }) => void;
   shouldStop?: () => boolean;
+  /** Progress every this many steps (the trainer's default: 20). */
+  progressEvery?: number;
+  /** Validate (and maybe checkpoint) every this many steps as well as at each epoch's end. */
+  validateEvery?: number;
+  /** Start from these weights and vocabularies (resuming a run) instead of fresh ones. */
+  initial?: { weights: Record<string, tf.Tensor>; sourceVocab: Vocab; targetVocab: Vocab };
+  /** After validation improved: the model holds the best weights so far (checkpoint them here). */
+  onImproved?: (model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, metrics: Record<string, number>) => Promise<void>;
+  /** After each validation: these sentences decoded greedily (Watch it learn); defaults to the first three held-out sources. */
+  probeSentences?: string[];
+  onEvaluation?: (epoch: number, step: number, outputs: Array<{ input: string; output: string; reference?: string }>) => void;
 }
 
 export const TRANSLATION_DEFAULTS: TranslationOptions = {
@@ -135,9 +146,13 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
   const o = { ...TRANSLATION_DEFAULTS, ...opts };
   const split = splitPairs(pairs, o.seed, o.validationPairs, o.testPairs);
   if (split.train.length === 0) throw new Error('translation: no training pairs left after the held-out split');
-  const sourceVocab = Vocab.build(split.train.map((p) => pairTokens(p.source)), { minCount: o.minCount });
-  const targetVocab = Vocab.build(split.train.map((p) => pairTokens(p.target)), { minCount: o.minCount });
+  const sourceVocab = o.initial?.sourceVocab ?? Vocab.build(split.train.map((p) => pairTokens(p.source)), { minCount: o.minCount });
+  const targetVocab = o.initial?.targetVocab ?? Vocab.build(split.train.map((p) => pairTokens(p.target)), { minCount: o.minCount });
   const model = makeTranslationModel(o, sourceVocab.size, targetVocab.size);
+  if (o.initial) model.setWeights(o.initial.weights);
+  const probes = o.probeSentences?.length
+    ? o.probeSentences.map((input) => ({ input, reference: undefined as string | undefined }))
+    : split.validation.slice(0, 3).map((p) => ({ input: p.source, reference: p.target as string | undefined }));
   const trainData = encodePairs(split.train, sourceVocab, targetVocab, o.maxLength);
   const validData = encodePairs(split.validation, sourceVocab, targetVocab, o.maxLength);
   const rng = new Rng(o.seed + 1);
@@ -165,17 +180,25 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     loss: (b, epoch) => translationLoss(model, b, ratioAt(epoch), rng),
     variables: Object.values(model.weights),
     validate: validData.length
-      ? async () => {
+      ? async (epoch, step) => {
           const loss = validationLoss();
           const bleu = await evaluateBleu(model, sourceVocab, targetVocab, split.validation.slice(0, o.validationBleuSentences));
           lastValidation = { loss, bleu };
+          if (o.onEvaluation) {
+            const outputs = [];
+            for (const p of probes) outputs.push({ ...p, output: (await translate(model, sourceVocab, targetVocab, p.input)).output.join(' ') });
+            o.onEvaluation(epoch, step, outputs);
+          }
           return { loss, bleu };
         }
       : undefined,
+    validateEvery: o.validateEvery,
+    progressEvery: o.progressEvery,
     patience: o.patience,
-    onImproved: async () => {
+    onImproved: async (_epoch, metrics) => {
       if (best) tf.dispose(Object.values(best));
       best = Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, tf.keep(v.clone())]));
+      await o.onImproved?.(model, sourceVocab, targetVocab, metrics);
     },
     onProgress: (p) => o.onProgress?.({ ...p, teacherForcing: ratioAt(p.epoch) }),
     shouldStop: o.shouldStop,

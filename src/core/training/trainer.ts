@@ -16,7 +16,9 @@ export interface TrainProgress {
   tokensPerSecond: number;
   /** Seconds left at the current speed. */
   etaSeconds: number;
-  /** Set after each epoch's validation. */
+  /** The learning rate of the last step. */
+  learningRate: number;
+  /** Set after each validation (every epoch's end, and every `validateEvery` steps). */
   validation?: Record<string, number>;
 }
 
@@ -31,14 +33,16 @@ export interface TrainerOptions<B> {
   /** Builds the scalar loss for a batch (inside tf.tidy and the gradient tape). */
   loss: (batch: B, epoch: number) => tf.Scalar;
   variables: tf.Variable[];
-  /** Runs after each epoch; returns metrics, of which `loss` drives early stopping (lower is better). */
-  validate?: (epoch: number) => Promise<Record<string, number>>;
-  /** Epochs without validation improvement before stopping (default: never stop early). */
+  /** Runs after each epoch (and every `validateEvery` steps); returns metrics, of which `loss` drives early stopping (lower is better). */
+  validate?: (epoch: number, step: number) => Promise<Record<string, number>>;
+  /** Also validate every this many steps within an epoch (long epochs: the best weights are kept and checkpointed more often). */
+  validateEvery?: number;
+  /** Epochs without validation improvement before stopping (default: never stop early); counted at epochs' ends. */
   patience?: number;
   /** Called with the best weights' epoch whenever validation improves (to checkpoint). */
   onImproved?: (epoch: number, metrics: Record<string, number>) => Promise<void>;
   onProgress?: (p: TrainProgress) => void;
-  /** Progress every this many steps (default 20). */
+  /** Progress every this many steps (default 20), and at least every 2 s. */
   progressEvery?: number;
   shouldStop?: () => boolean;
   /** Stop after this many seconds of training (checked between steps). */
@@ -77,10 +81,13 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
   let best = Number.POSITIVE_INFINITY;
   let bestEpoch = -1;
   let sinceBest = 0;
+  let improvedThisEpoch = false;
+  let learningRate = o.learningRate;
   let stoppedBy: TrainerResult['stoppedBy'] = 'epochs';
   let epochsRun = 0;
   const t0 = Date.now();
   const every = o.progressEvery ?? 20;
+  let lastReport = t0;
   try {
     outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
       const batches = o.batches(epoch);
@@ -97,7 +104,8 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
         if (o.schedule === 'linear') {
           const byTime = o.timeLimitSeconds ? (Date.now() - t0) / 1000 / o.timeLimitSeconds : 0;
           // AdamOptimizer reads its learningRate field at every step.
-          (optimizer as unknown as { learningRate: number }).learningRate = scheduledRate(o.learningRate, o.schedule, Math.max(steps / totalSteps, byTime));
+          learningRate = scheduledRate(o.learningRate, o.schedule, Math.max(steps / totalSteps, byTime));
+          (optimizer as unknown as { learningRate: number }).learningRate = learningRate;
         }
         const lossTensor = tf.tidy(() => {
           const { value, grads } = tf.variableGrads(() => o.loss(batch, epoch), o.variables);
@@ -110,33 +118,43 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
         losses.push(loss);
         steps++;
         tokens += o.tokensIn(batch);
-        if (o.onProgress && steps % every === 0) {
+        if (o.onProgress && (steps % every === 0 || Date.now() - lastReport > 2000)) {
+          lastReport = Date.now();
           const seconds = (Date.now() - t0) / 1000;
           const rate = steps / Math.max(seconds, 1e-9);
-          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: (totalSteps - steps) / rate });
+          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: (totalSteps - steps) / rate, learningRate });
         }
+        if (o.validate && o.validateEvery && steps % o.validateEvery === 0 && steps % batches.length !== 0) await validateNow(epoch, totalSteps);
         // Yield to the event loop after every step, so a cancel message lands before the next one.
         await new Promise((r) => setImmediate(r));
       }
       epochsRun = epoch + 1;
       if (o.validate) {
-        const metrics = await o.validate(epoch);
-        validation.push(metrics);
-        const seconds = (Date.now() - t0) / 1000;
-        o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: steps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: 0, validation: metrics });
-        if (metrics.loss < best) {
-          best = metrics.loss;
-          bestEpoch = epoch;
-          sinceBest = 0;
-          await o.onImproved?.(epoch, metrics);
-        } else if (o.patience !== undefined && ++sinceBest >= o.patience) {
+        await validateNow(epoch, steps);
+        if (!improvedThisEpoch && o.patience !== undefined && ++sinceBest >= o.patience) {
           stoppedBy = 'early-stopping';
           break;
         }
+        if (improvedThisEpoch) sinceBest = 0;
+        improvedThisEpoch = false;
       }
     }
   } finally {
     optimizer.dispose();
   }
   return { losses, steps, tokens, seconds: (Date.now() - t0) / 1000, epochsRun, stoppedBy, validation, bestEpoch };
+
+  async function validateNow(epoch: number, totalSteps: number): Promise<void> {
+    const metrics = await o.validate!(epoch, steps);
+    validation.push(metrics);
+    const seconds = (Date.now() - t0) / 1000;
+    const rate = steps / Math.max(seconds, 1e-9);
+    o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: Math.max(0, totalSteps - steps) / rate, learningRate, validation: metrics });
+    if (metrics.loss < best) {
+      best = metrics.loss;
+      bestEpoch = epoch;
+      improvedThisEpoch = true;
+      await o.onImproved?.(epoch, metrics);
+    }
+  }
 }
