@@ -88,6 +88,17 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
   const t0 = Date.now();
   const every = o.progressEvery ?? 20;
   let lastReport = t0;
+  // Throughput is measured over training steps only (evaluations and checkpoints excluded),
+  // over the steps since the last report: what the chart shows is the speed now.
+  let evalMs = 0;
+  let since = { tokens: 0, at: t0, evalMs: 0 };
+  const throughput = () => {
+    const now = Date.now();
+    const seconds = (now - since.at - (evalMs - since.evalMs)) / 1000;
+    const rate = (tokens - since.tokens) / Math.max(seconds, 1e-9);
+    since = { tokens, at: now, evalMs };
+    return rate;
+  };
   try {
     outer: for (let epoch = 0; epoch < o.epochs; epoch++) {
       const batches = o.batches(epoch);
@@ -122,7 +133,7 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
           lastReport = Date.now();
           const seconds = (Date.now() - t0) / 1000;
           const rate = steps / Math.max(seconds, 1e-9);
-          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: (totalSteps - steps) / rate, learningRate });
+          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: throughput(), etaSeconds: (totalSteps - steps) / rate, learningRate });
         }
         if (o.validate && o.validateEvery && steps % o.validateEvery === 0 && steps % batches.length !== 0) await validateNow(epoch, totalSteps);
         // Yield to the event loop after every step, so a cancel message lands before the next one.
@@ -145,16 +156,18 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
   return { losses, steps, tokens, seconds: (Date.now() - t0) / 1000, epochsRun, stoppedBy, validation, bestEpoch };
 
   async function validateNow(epoch: number, totalSteps: number): Promise<void> {
+    const e0 = Date.now();
     const metrics = await o.validate!(epoch, steps);
     validation.push(metrics);
     const seconds = (Date.now() - t0) / 1000;
     const rate = steps / Math.max(seconds, 1e-9);
-    o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max(seconds, 1e-9), etaSeconds: Math.max(0, totalSteps - steps) / rate, learningRate, validation: metrics });
+    o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max((Date.now() - t0 - evalMs) / 1000, 1e-9), etaSeconds: Math.max(0, totalSteps - steps) / rate, learningRate, validation: metrics });
     if (metrics.loss < best) {
       best = metrics.loss;
       bestEpoch = epoch;
       improvedThisEpoch = true;
       await o.onImproved?.(epoch, metrics);
     }
+    evalMs += Date.now() - e0;
   }
 }
