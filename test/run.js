@@ -4,6 +4,8 @@
 //   --runner=electron     @vscode/test-electron (downloads VS Code; machines with internet)
 // Options: --artifacts=DIR (screenshots, logs, results.json), --grep=PATTERN.
 'use strict';
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const arg = (name) => {
@@ -13,11 +15,15 @@ const arg = (name) => {
 
 (async () => {
   const root = path.resolve(__dirname, '..');
+  // A fresh copy of the demo workspace: tests train runs into its .seqlens/ and change its
+  // settings, and the checkout's demo/ stays as it is.
+  const workspacePath = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-e2e-workspace-'));
+  fs.cpSync(path.join(root, 'demo'), workspacePath, { recursive: true, filter: (src) => !/[\\/]\.(seqlens|vscode)([\\/]|$)/.test(path.relative(root, src)) });
   const artifactsDir = path.resolve(arg('artifacts') || process.env.E2E_ARTIFACTS_DIR || path.join(root, '.e2e-artifacts'));
   const opts = {
     extensionDevelopmentPath: root,
     extensionTestsPath: path.join(root, 'out', 'test', 'integration', 'index.js'),
-    workspacePath: path.join(root, 'demo'),
+    workspacePath,
     artifactsDir,
     toolsDir: arg('tools') || process.env.E2E_TOOLS_DIR || path.join(root, 'test', 'e2e-tools'),
     chromiumPath: arg('chromium') || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -33,6 +39,7 @@ const arg = (name) => {
     console.error(`unknown runner ${runner}`);
     code = 2;
   }
+  fs.rmSync(workspacePath, { recursive: true, force: true });
   process.exit(code);
 })().catch((e) => {
   console.error(e);

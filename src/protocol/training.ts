@@ -2,8 +2,7 @@
  * Training in the editor: the engine's run requests and events, and the messages between the
  * training dashboard and its owner. Types only (no vscode, no DOM, no tfjs).
  */
-import type { MetricRow, ProbeRow, RunConfig, RunState, RunStatus } from '../core/runs/runs';
-import type { RunEvent } from '../core/runs/trainRun';
+import type { MetricRow, ProbeRow, RunConfig, RunEvent, RunState, RunStatus } from './runs';
 
 export type { MetricRow, ProbeRow, RunConfig, RunEvent, RunState, RunStatus };
 

@@ -17,11 +17,12 @@ import type { TraceResult } from '../protocol/trace';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readWorkspaceCorpus } from '../core/data/workspaceText';
-import { RunError } from '../core/runs/runs';
+import { modelLabelOf, RunError } from '../core/runs/runs';
 import { trainRun } from '../core/runs/trainRun';
 import { trainSkipGram } from '../core/word2vec/skipgram';
 import { loadVectorFile, toProjectorTsv, toWord2VecBinary, toWord2VecText, VectorFileError } from '../core/word2vec/parse';
-import type { WordVectors } from '../core/word2vec/vectors';
+import { WordVectors } from '../core/word2vec/vectors';
+import { loadCheckpoint } from '../core/checkpoint';
 
 const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask };
 
@@ -218,6 +219,19 @@ export class Engine {
       return cached.vectors;
     }
     let v: WordVectors;
+    if (stamp && fs.statSync(file).isDirectory()) {
+      // A word2vec run's checkpoint folder: the embedding matrix and its vocabulary.
+      const { meta, weights } = loadCheckpoint(file);
+      const emb = weights['embedding/embeddings'];
+      if (!emb || !Array.isArray(meta.vocab)) {
+        tf.dispose(Object.values(weights));
+        throw new BadInputError(`${file}: a "${meta.kind}" checkpoint has no word vectors`);
+      }
+      v = new WordVectors(meta.vocab, Float32Array.from(emb.dataSync()), emb.shape[1] as number);
+      tf.dispose(Object.values(weights));
+      this.vectors.set(file, { vectors: v, stamp });
+      return v;
+    }
     try {
       const meta = /\.tsv$/i.test(file) ? [file.replace(/\.tsv$/i, '-metadata.tsv'), path.join(path.dirname(file), 'metadata.tsv')].find((m) => m !== file && fs.existsSync(m)) : undefined;
       v = loadVectorFile(file, meta ? { metadata: fs.readFileSync(meta), metadataFile: meta } : {});
@@ -243,7 +257,7 @@ export class Engine {
         m = { kind: 'imported', model, label: `${model.name} (TensorFlow.js)`, layers: recurrentLayerNames(model) };
       } else {
         const loaded = loadLanguageModel(dir, id, path.basename(dir));
-        m = { kind: 'checkpoint', loaded, label: `${path.basename(dir)} (${loaded.model.cell.kind.toUpperCase()})`, layers: [loaded.model.cell.kind] };
+        m = { kind: 'checkpoint', loaded, label: `${modelLabelOf(dir)} (${loaded.model.cell.kind.toUpperCase()})`, layers: [loaded.model.cell.kind] };
       }
     } catch (e) {
       if (e instanceof ModelImportError) throw new BadInputError(e.message);

@@ -5,6 +5,7 @@
  * need it skip.
  */
 import * as http from 'http';
+import * as vscode from 'vscode';
 
 const base = process.env.E2E_HARNESS_URL;
 
@@ -56,4 +57,19 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
     if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Switches the workbench colour theme and waits until the webview holding `selector` has the
+ * theme's body class (then a moment for canvases to redraw in the new colours).
+ */
+export async function setTheme(selector: string, theme: string | undefined, bodyClass: string, settleMs = 400): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  if (!harness.available) return;
+  await waitFor(`the panel in ${theme ?? 'the default theme'}`, async () => {
+    const cls = await harness.evaluate<string>(selector, 'document.body.className');
+    if (!cls?.split(' ').includes(bodyClass)) throw new Error(`body class "${cls}"`);
+    return true;
+  });
+  await new Promise((r) => setTimeout(r, settleMs));
 }

@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
-import { harness, waitFor } from './harness';
+import { harness, setTheme as setThemeOf, waitFor } from './harness';
 
 const EXTENSION_ID = 'seqlens.seqlens';
 const PANEL = '#app[data-entry="timesteps"]';
@@ -48,15 +48,7 @@ async function moveCaretToToken(editor: vscode.TextEditor, index: number, line =
   await waitFor(`step ${index}`, () => api.timesteps.currentStep === index);
 }
 
-async function setTheme(theme: string, bodyClass: string): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await waitFor(`the panel in ${theme}`, async () => {
-    const cls = await panel<string>('document.body.className');
-    if (!cls?.split(' ').includes(bodyClass)) throw new Error(`body class "${cls}"`);
-    return true;
-  });
-  await new Promise((r) => setTimeout(r, 400)); // let the heatmaps redraw with the new colours
-}
+const setTheme = (theme: string, bodyClass: string) => setThemeOf(PANEL, theme, bodyClass);
 
 describe('SeqLens: Step Through Timesteps', function () {
   this.timeout(120_000);

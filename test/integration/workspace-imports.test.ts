@@ -120,6 +120,10 @@ describe('SeqLens: word vectors', function () {
     assert.strictEqual(word.known, true, '"count" comes from splitting wordCount / countWords');
     const ignored = (await vscode.commands.executeCommand('seqlens.nearestWords', 'zzdraftword')) as { known: boolean };
     assert.strictEqual(ignored.known, false, 'nothing from the .gitignore\'d folder was read');
+    if (fs.existsSync(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.seqlens', 'runs'))) {
+      const runFiles = (await vscode.commands.executeCommand('seqlens.nearestWords', 'heartbeat')) as { known: boolean };
+      assert.strictEqual(runFiles.known, false, 'the runs in .seqlens/ (state.json: "heartbeat") are not prose');
+    }
   });
 
   it('loads a vector file, and refuses a malformed one with its name and line', async () => {

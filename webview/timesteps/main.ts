@@ -3,6 +3,7 @@
  * per step. The page keeps only view state (step, model); the trace comes from
  * the extension, which re-sends it whenever this page says `ready`.
  */
+import '../shared/base.css';
 import './main.css';
 import { reviveMatrix } from '../../src/protocol/matrix';
 import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../src/protocol/timesteps';

@@ -8,6 +8,7 @@ import type { TranslateFromWebview, TranslateToWebview, TranslationShown } from 
 import { readPalette, type Palette } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
 import { Host } from '../shared/vscodeApi';
+import '../shared/base.css';
 import './main.css';
 
 registerToolkit();

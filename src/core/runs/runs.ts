@@ -11,64 +11,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const RUN_STATES = ['queued', 'training', 'done', 'stopped', 'interrupted', 'failed'] as const;
-export type RunState = (typeof RUN_STATES)[number];
+import type { MetricRow, ProbeRow, RunConfig, RunState, RunStatus, RunTask } from '../../protocol/runs';
 
-export const RUN_TASKS = ['translate', 'lm', 'tag', 'classify', 'word2vec'] as const;
-export type RunTask = (typeof RUN_TASKS)[number];
+export type { MetricRow, ProbeRow, RunConfig, RunState, RunStatus, RunTask };
 
-/** config.json. `options` are the `seqlens train` flags by name (without the dashes). */
-export interface RunConfig {
-  version: 1;
-  /** Shown in the Runs view; the folder name is the id. */
-  name: string;
-  task: RunTask;
-  /** --model: rnn, lstm, gru, seq2seq, attention, transformer, skipgram. */
-  model: string;
-  /** A file (absolute, or relative to the workspace folder holding .seqlens) or a built-in corpus ("builtin:…"). */
-  data: string;
-  seed: number;
-  /** Other settings by flag name: epochs, time-limit, units, attention, teacher-forcing, activation, … */
-  options: Record<string, string | number | boolean>;
-  /** Sentences decoded at every evaluation (Watch it learn); empty: the first held-out ones. */
-  probes: string[];
-  /** The run this one is a variant of (its id), and the one setting that differs. */
-  parent?: { id: string; setting: string; from: unknown; to: unknown };
-  /** A size preset's name, when one was chosen. */
-  preset?: string;
-}
-
-export interface RunStatus {
-  state: RunState;
-  /** Process that writes the run while it trains (the extension host or the command). */
-  pid?: number;
-  /** Last sign of life while training (ms since epoch); a run silent for long was interrupted. */
-  heartbeat?: number;
-  startedAt?: number;
-  endedAt?: number;
-  /** Final or latest summary metrics (test BLEU, accuracy, perplexity, loss…). */
-  metrics?: Record<string, number | string>;
-  error?: string;
-  /** Steps and seconds trained so far over every session of the run (for resume). */
-  steps?: number;
-  seconds?: number;
-  epochs?: number;
-}
-
-export interface MetricRow {
-  step: number;
-  /** Seconds of training since the run first started (resumed sessions continue the clock). */
-  time: number;
-  split: 'train' | 'validation' | 'test';
-  [metric: string]: number | string;
-}
-
-export interface ProbeRow {
-  step: number;
-  time: number;
-  epoch: number;
-  outputs: Array<{ input: string; output: string; reference?: string }>;
-}
+export const RUN_STATES: readonly RunState[] = ['queued', 'training', 'done', 'stopped', 'interrupted', 'failed'];
+export const RUN_TASKS: readonly RunTask[] = ['translate', 'lm', 'tag', 'classify', 'word2vec'];
 
 export interface RunSummary {
   id: string;
@@ -330,4 +278,21 @@ export class RunWriter {
     this.status = { ...this.status, state, endedAt: Date.now(), heartbeat: Date.now(), metrics: { ...(this.status.metrics ?? {}), ...(metrics ?? {}) }, ...(error ? { error } : {}) };
     writeRunStatus(this.dir, this.status);
   }
+}
+
+/**
+ * What to call a model on disk: a run's checkpoint (`.seqlens/runs/<id>/checkpoint`) by its
+ * run's name, anything else by its folder or file name.
+ */
+export function modelLabelOf(modelPath: string): string {
+  const abs = path.resolve(modelPath);
+  if (path.basename(abs) === 'checkpoint') {
+    const dir = path.dirname(abs);
+    try {
+      return `${readRunConfig(dir).name} (run ${path.basename(dir)})`;
+    } catch {
+      // not a run folder, or its config is damaged: the plain name below
+    }
+  }
+  return path.basename(abs);
 }

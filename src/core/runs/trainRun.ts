@@ -11,7 +11,8 @@ import { argsOf, RunHooks, TaskHooks, TaskResult } from '../taskArgs';
 import { trainTask } from '../trainTask';
 import { MetricRow, ProbeRow, readMetrics, readRunConfig, readRunStatus, RunConfig, RunError, RunStatus, RunWriter } from './runs';
 
-export type RunEvent = { type: 'metric'; row: MetricRow } | { type: 'probes'; row: ProbeRow } | { type: 'state'; status: RunStatus };
+export type { RunEvent } from '../../protocol/runs';
+import type { RunEvent } from '../../protocol/runs';
 
 export interface TrainRunHooks extends Omit<TaskHooks, 'run'> {
   onEvent?: (e: RunEvent) => void;

@@ -10,10 +10,10 @@ import { DEFAULT_MODEL_IDS, DefaultModelId, MODEL_LABELS, TraceResult } from '..
 import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../protocol/timesteps';
 import { tokenAtOffset } from '../../core/tokenizer';
 import { EngineRequestError } from '../../worker/client';
-import { config } from '../config';
+import { config } from '../shared/config';
 import type { SeqLensContext } from '../context';
-import { webviewHtml } from '../webviewHtml';
-import { TextSource, textFromEditor } from './textSource';
+import { webviewHtml } from '../shared/webviewHtml';
+import { TextSource, textFromEditor } from '../shared/textSource';
 
 export const TIMESTEPS_VIEW_ID = 'seqlens.timesteps';
 

@@ -8,10 +8,11 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { TRANSLATION_MODEL_ID } from '../../core/defaultIds';
+import { modelLabelOf } from '../../core/runs/runs';
 import { tokenize } from '../../core/tokenizer';
 import type { TranslateFromWebview, TranslateToWebview, TranslationShown } from '../../protocol/translate';
 import type { SeqLensContext } from '../context';
-import { webviewHtml } from '../webviewHtml';
+import { createPagePanel } from '../shared/webviewHtml';
 
 /**
  * Longest text translated at once, in words: the models read sentences, not documents, and the
@@ -69,7 +70,7 @@ export class TranslatePanel implements vscode.Disposable {
     this.cancel?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.cancel = cts;
-    const modelLabel = model === TRANSLATION_MODEL_ID ? 'English → Korean (embedded)' : path.basename(model);
+    const modelLabel = model === TRANSLATION_MODEL_ID ? 'English → Korean (embedded)' : modelLabelOf(model);
     this.post({ type: 'translation/loading', message: `Translating with ${modelLabel}…` });
     const t0 = Date.now();
     try {
@@ -98,14 +99,9 @@ export class TranslatePanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
-    const panel = vscode.window.createWebviewPanel('seqlens.translate', 'SeqLens: Translation', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: false,
-      localResourceRoots: [vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist', 'webview')],
-    });
+    const panel = createPagePanel(this.ctx.extension.extensionUri, 'seqlens.translate', 'SeqLens: Translation', 'translate', 'SeqLens: Translation');
     this.panel = panel;
     this.ready = false;
-    panel.webview.html = webviewHtml(panel.webview, this.ctx.extension.extensionUri, 'translate', 'SeqLens: Translation');
     panel.webview.onDidReceiveMessage((m: TranslateFromWebview) => this.onMessage(m));
     panel.onDidChangeViewState(() => {
       if (!panel.visible) this.ready = false; // the page is rebuilt when shown again, and says ready

@@ -28,3 +28,17 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
 </body>
 </html>`;
 }
+
+/**
+ * A webview panel beside the editor on one of SeqLens's pages (dist/webview/<entry>.js/.css),
+ * scripts on, nothing retained while hidden (the page says `ready` again when shown).
+ */
+export function createPagePanel(extensionUri: vscode.Uri, viewType: string, tabTitle: string, entry: string, pageTitle: string): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(viewType, tabTitle, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+  });
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, entry, pageTitle);
+  return panel;
+}

@@ -1,6 +1,6 @@
 /** Every setting SeqLens reads, typed, in one place. */
 import * as vscode from 'vscode';
-import { DEFAULT_MODEL_IDS, DefaultModelId } from '../protocol/trace';
+import { DEFAULT_MODEL_IDS, DefaultModelId } from '../../protocol/trace';
 
 const SECTION = 'seqlens';
 

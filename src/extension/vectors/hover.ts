@@ -7,8 +7,8 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { SeqLensContext } from './context';
-import { WORD_PATTERN, type WordVectorsService } from './vectors';
+import type { SeqLensContext } from '../context';
+import { WORD_PATTERN, type WordVectorsService } from './vectorsService';
 
 const BLOCKS = ' ▁▂▃▄▅▆▇█';
 const HOVER_TIMEOUT_MS = 2000;

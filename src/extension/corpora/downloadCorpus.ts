@@ -7,11 +7,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { TATOEBA_DEFAULT_URL, TATOEBA_LANGUAGES, TATOEBA_LICENCE, tatoebaArchiveUrl } from '../core/data/corpora';
-import { download, DownloadError, unzipEntry, zipEntries } from '../core/data/download';
-import { parsePairs } from '../core/data/pairs';
-import { decodeText } from '../core/data/textFile';
-import type { SeqLensContext } from './context';
+import { TATOEBA_DEFAULT_URL, TATOEBA_LANGUAGES, TATOEBA_LICENCE, tatoebaArchiveUrl } from '../../core/data/corpora';
+import { download, DownloadError, unzipEntry, zipEntries } from '../../core/data/download';
+import { parsePairs } from '../../core/data/pairs';
+import { decodeText } from '../../core/data/textFile';
+import type { SeqLensContext } from '../context';
 
 /** Largest unpacked corpus (a zip may claim or inflate to more): 256 MB. */
 const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;

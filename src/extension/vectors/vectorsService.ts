@@ -7,9 +7,9 @@
 import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { EngineRequestError } from '../worker/client';
-import type { SeqLensContext } from './context';
-import { consentToLoad } from './trust';
+import { EngineRequestError } from '../../worker/client';
+import type { SeqLensContext } from '../context';
+import { consentToLoad } from '../shared/trust';
 
 const STATE_KEY = 'seqlens.workspaceVectors';
 const MAX_FILES = 20_000;
@@ -51,11 +51,11 @@ export class WordVectorsService {
       { location: vscode.ProgressLocation.Notification, title: 'SeqLens: training word vectors on the workspace', cancellable: true },
       async (progress, token) => {
         // files.exclude (read here: passing an exclude pattern replaces the default one), plus folders
-        // that are never prose; .gitignore is applied in the engine.
+        // that are never prose (SeqLens's own runs among them); .gitignore is applied in the engine.
         const excluded = Object.entries(vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude', {}))
           .filter(([, on]) => on === true)
           .map(([glob]) => glob);
-        const exclude = `{${[...excluded, '**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**'].join(',')}}`;
+        const exclude = `{${[...excluded, '**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/.seqlens/**'].join(',')}}`;
         const uris = await vscode.workspace.findFiles('**/*', exclude, MAX_FILES + 1, token);
         if (uris.length > MAX_FILES) {
           this.ctx.log.warn(`workspace vectors: more than ${MAX_FILES} files; reading the first ${MAX_FILES}`);

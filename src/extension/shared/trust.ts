@@ -6,7 +6,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { insideFolders } from '../core/paths';
+import { insideFolders } from '../../core/paths';
 
 /** True when loading may proceed: a trusted workspace, a file outside it, or the user's consent. */
 export async function consentToLoad(file: string, what: string): Promise<boolean> {

@@ -1,0 +1,318 @@
+/**
+ * Train in the editor: Train Model… (a short quick-pick flow), the runs kept in the workspace
+ * (the SeqLens Runs view), the live training dashboard, Stop / Resume / Compare, and using a
+ * trained model in the other views.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { BUILTIN_CORPORA, BUILTIN_PREFIX, builtinFor } from '../../core/data/builtinCorpora';
+import { readRunConfig, RunConfig, RunSummary, RunTask, writeJsonAtomically } from '../../core/runs/runs';
+import type { SeqLensContext } from '../context';
+import { objectArg, uriArg, type FeatureContribution } from '../features';
+import { DashboardPanel } from './dashboardPanel';
+import { RUNS_VIEW_ID, RunsTreeProvider } from './runsView';
+import { formatSeconds, TrainingService } from './trainingService';
+
+export interface TrainingApi {
+  training: {
+    readonly service: TrainingService;
+    readonly dashboard: DashboardPanel;
+    readonly statusText: string | undefined;
+  };
+}
+
+/** What Train Model… takes as an argument (tests, menus, other extensions); the quick picks ask for what is missing. */
+export interface TrainRequest {
+  task: RunTask;
+  model: string;
+  data: string;
+  preset: string;
+  /** Seconds; 0 = no limit. */
+  timeLimit: number;
+  options: RunConfig['options'];
+  probes: string[];
+  name: string;
+  seed: number;
+  /** Resolve when the run has finished (tests), instead of once it is queued. */
+  wait: boolean;
+}
+
+const TASKS: Array<{ id: RunTask; label: string; detail: string }> = [
+  { id: 'translate', label: 'Translation', detail: 'sentence pairs (source<TAB>target): seq2seq with or without attention, or a Transformer' },
+  { id: 'lm', label: 'Language model', detail: 'text, one sentence a line: an RNN, LSTM or GRU predicting the next word' },
+  { id: 'tag', label: 'Tagging', detail: 'word<TAB>tag lines, a blank line between sentences: every step’s output is read' },
+  { id: 'classify', label: 'Classification', detail: 'label<TAB>text lines: the last state is read (sentiment-style)' },
+  { id: 'word2vec', label: 'Word vectors', detail: 'text: word2vec skip-gram with negative sampling' },
+];
+
+const ARCHITECTURES: Record<RunTask, Array<{ label: string; model: string; options?: RunConfig['options']; detail: string }>> = {
+  translate: [
+    { label: 'Seq2seq + dot attention', model: 'attention', options: { attention: 'dot' }, detail: 'GRU encoder-decoder; the decoder looks back at every encoder state (Luong)' },
+    { label: 'Seq2seq + additive attention', model: 'attention', options: { attention: 'additive' }, detail: 'Bahdanau attention' },
+    { label: 'Seq2seq, one context vector', model: 'seq2seq', detail: 'no attention: the whole sentence squeezed into the last encoder state' },
+    { label: 'Transformer', model: 'transformer', detail: 'sin/cos positions, multi-head self- and cross-attention, no recurrence' },
+  ],
+  lm: [],
+  tag: [],
+  classify: [],
+  word2vec: [{ label: 'Skip-gram with negative sampling', model: 'skipgram', detail: 'as word2vec.c does it' }],
+};
+const RECURRENT = [
+  { label: 'LSTM', model: 'lstm', detail: 'gates and a memory cell: long-range dependencies' },
+  { label: 'GRU', model: 'gru', detail: 'update and reset gates' },
+  { label: 'RNN (tanh)', model: 'rnn', options: { activation: 'tanh' }, detail: 'the vanilla RNN' },
+  { label: 'RNN (sigmoid)', model: 'rnn', options: { activation: 'sigmoid' }, detail: 'watch gradients vanish: states squeezed into (0, 1)' },
+];
+ARCHITECTURES.lm = ARCHITECTURES.tag = ARCHITECTURES.classify = RECURRENT;
+
+/** Size presets per task: the settings they set (the `seqlens train` flags). */
+export const PRESETS: Record<'recurrent' | 'translate' | 'word2vec', Array<{ id: string; label: string; options: RunConfig['options'] }>> = {
+  translate: [
+    { id: 'tiny', label: 'Tiny: 32 units, 6 epochs', options: { units: 32, embedding: 32, epochs: 6 } },
+    { id: 'small', label: 'Small: 64 units, 10 epochs', options: { units: 64, embedding: 64, epochs: 10 } },
+    { id: 'base', label: 'Base: 256 units, 10 epochs', options: { units: 256, embedding: 128, epochs: 10 } },
+  ],
+  recurrent: [
+    { id: 'tiny', label: 'Tiny: 16 units, 3 epochs', options: { units: 16, embedding: 16, epochs: 3 } },
+    { id: 'small', label: 'Small: 32 units, 5 epochs', options: { units: 32, embedding: 24, epochs: 5 } },
+    { id: 'base', label: 'Base: 128 units, 8 epochs', options: { units: 128, embedding: 64, epochs: 8 } },
+  ],
+  word2vec: [
+    { id: 'small', label: 'Small: 50 dimensions, 3 epochs', options: { dim: 50, epochs: 3, 'min-count': 2 } },
+    { id: 'base', label: 'Base: 100 dimensions, 5 epochs', options: { dim: 100, epochs: 5, 'min-count': 5 } },
+  ],
+};
+const presetsFor = (task: RunTask) => (task === 'translate' ? PRESETS.translate : task === 'word2vec' ? PRESETS.word2vec : PRESETS.recurrent);
+
+const BUDGETS = [
+  { label: '1 minute', seconds: 60 },
+  { label: '3 minutes', seconds: 180 },
+  { label: '10 minutes', seconds: 600 },
+  { label: '30 minutes', seconds: 1800 },
+  { label: 'No limit', seconds: 0, detail: 'until the epochs are done or validation stops improving' },
+];
+
+/** How long a preset took here before: the last finished run of the same task, model and preset. */
+function measuredSeconds(runs: RunSummary[], task: RunTask, model: string, preset: string): number | undefined {
+  const same = runs.find((r) => r.config?.task === task && r.config.model === model && r.config.preset === preset && r.state === 'done' && typeof r.metrics.seconds === 'number');
+  return same ? (same.metrics.seconds as number) : undefined;
+}
+
+function runDirArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { dir?: unknown }).dir === 'string') return (arg as { dir: string }).dir;
+  return undefined;
+}
+
+export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> {
+  const service = ctx.register(new TrainingService(ctx));
+  const tree = ctx.register(new RunsTreeProvider(service));
+  const view = ctx.register(vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false }));
+  const dashboard = ctx.register(new DashboardPanel(ctx, service));
+
+  /** Train Model…: what the argument does not say, the quick picks ask. */
+  async function trainModel(arg?: unknown): Promise<{ dir: string; id: string; state?: string } | undefined> {
+    const clicked = uriArg(arg);
+    const req = objectArg<TrainRequest>(arg);
+    const task =
+      req.task ??
+      (
+        await vscode.window.showQuickPick(
+          TASKS.map((t) => ({ label: t.label, detail: t.detail, id: t.id })),
+          { title: 'Train Model (1/5): what should it learn?', ignoreFocusOut: true },
+        )
+      )?.id;
+    if (!task) return undefined;
+    let data = req.data ?? clicked?.fsPath;
+    if (!data) {
+      const builtin = builtinFor(task);
+      const items: Array<vscode.QuickPickItem & { data?: string; browse?: boolean; download?: boolean }> = [
+        ...(builtin ? [{ label: `$(package) ${builtin.label}`, detail: builtin.detail, data: BUILTIN_PREFIX + builtin.id, description: 'works offline' }] : []),
+        ...BUILTIN_CORPORA.filter((c) => c.task !== task && ((task === 'word2vec' && c.task === 'lm') || (task === 'lm' && c.task === 'word2vec'))).map((c) => ({ label: `$(package) ${c.label}`, detail: c.detail, data: BUILTIN_PREFIX + c.id })),
+        { label: '$(folder-opened) A file…', detail: 'a .tsv or .txt in the format of the task', browse: true },
+        ...(task === 'translate' ? [{ label: '$(cloud-download) Download Sentence Pairs…', detail: 'Tatoeba pairs (CC-BY 2.0 FR), then train on them', download: true }] : []),
+      ];
+      const pick = await vscode.window.showQuickPick(items, { title: 'Train Model (2/5): data', ignoreFocusOut: true });
+      if (!pick) return undefined;
+      if (pick.download) {
+        const got = (await vscode.commands.executeCommand('seqlens.downloadCorpus')) as { file: string } | undefined;
+        data = got?.file;
+      } else if (pick.browse) {
+        data = (await vscode.window.showOpenDialog({ title: 'Training data', canSelectMany: false, filters: { 'Text and TSV': ['tsv', 'txt'], 'All files': ['*'] } }))?.[0]?.fsPath;
+      } else data = pick.data;
+      if (!data) return undefined;
+    }
+    let model = req.model;
+    let archOptions: RunConfig['options'] = {};
+    if (!model) {
+      const pick = await vscode.window.showQuickPick(
+        ARCHITECTURES[task].map((a) => ({ label: a.label, detail: a.detail, a })),
+        { title: 'Train Model (3/5): architecture', ignoreFocusOut: true },
+      );
+      if (!pick) return undefined;
+      model = pick.a.model;
+      archOptions = pick.a.options ?? {};
+    }
+    const presets = presetsFor(task);
+    let preset = req.preset ? presets.find((p) => p.id === req.preset) : undefined;
+    if (req.preset && !preset) throw new Error(`unknown size preset "${req.preset}" for ${task} (${presets.map((p) => p.id).join(', ')})`);
+    if (!preset && !req.options) {
+      const runs = service.list();
+      const pick = await vscode.window.showQuickPick(
+        presets.map((p) => {
+          const s = measuredSeconds(runs, task, model!, p.id);
+          return { label: p.label, description: s !== undefined ? `took ${formatSeconds(s)} here last time` : 'not yet run on this machine', p };
+        }),
+        { title: 'Train Model (4/5): size', ignoreFocusOut: true },
+      );
+      if (!pick) return undefined;
+      preset = pick.p;
+    }
+    let timeLimit = req.timeLimit;
+    if (timeLimit === undefined && !req.options) {
+      const pick = await vscode.window.showQuickPick(BUDGETS.map((b) => ({ label: b.label, detail: b.detail, b })), { title: 'Train Model (5/5): time budget (the best checkpoint so far is kept when it runs out)', ignoreFocusOut: true });
+      if (!pick) return undefined;
+      timeLimit = pick.b.seconds;
+    }
+    const options: RunConfig['options'] = { ...(preset?.options ?? {}), ...archOptions, ...(req.options ?? {}) };
+    if (timeLimit) options['time-limit'] = timeLimit;
+    const config: RunConfig = {
+      version: 1,
+      name: req.name ?? `${TASKS.find((t) => t.id === task)!.label.toLowerCase()} · ${ARCHITECTURES[task].find((a) => a.model === model && Object.entries(a.options ?? {}).every(([k, v]) => options[k] === v))?.label ?? model}`,
+      task,
+      model,
+      data: data.startsWith(BUILTIN_PREFIX) || path.isAbsolute(data) ? data : path.resolve(path.dirname(service.root() ?? '.'), '..', data),
+      seed: req.seed ?? 1,
+      options,
+      probes: req.probes ?? [],
+      ...(preset ? { preset: preset.id } : {}),
+    };
+    const started = await service.start(config);
+    dashboard.show([started.dir]);
+    if (req.wait) return { dir: started.dir, id: started.id, state: await started.finished };
+    return { dir: started.dir, id: started.id };
+  }
+
+  function selected(arg: unknown, many?: unknown): string[] {
+    if (Array.isArray(many) && many.length) return many.map((m) => (m as RunSummary).dir);
+    if (Array.isArray(arg)) return arg.map((a) => runDirArg(a)!).filter(Boolean);
+    const one = runDirArg(arg);
+    if (one) return [one];
+    return view.selection.map((s) => s.dir);
+  }
+
+  return {
+    commands: {
+      'seqlens.trainModel': trainModel,
+      'seqlens.openDashboard': async (arg?: unknown) => {
+        let dirs = selected(arg);
+        if (!dirs.length) {
+          const runs = service.list();
+          const active = runs.find((r) => service.isActive(r.dir));
+          const pick = active ?? (await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name, description: `${r.state} · ${r.id}`, r })), { title: 'Open the dashboard of a run' }))?.r;
+          if (!pick) return undefined;
+          dirs = [pick.dir];
+        }
+        dashboard.show(dirs.slice(0, 1));
+        return dirs[0];
+      },
+      'seqlens.compareRuns': (arg?: unknown, many?: unknown) => {
+        const dirs = selected(arg, many);
+        if (dirs.length < 2) {
+          ctx.info('select two or more runs in the SeqLens Runs view (Ctrl/Cmd+click) to compare them.');
+          return undefined;
+        }
+        dashboard.show(dirs);
+        return dirs;
+      },
+      'seqlens.stopRun': (arg?: unknown) => {
+        const dir = selected(arg)[0];
+        if (!dir || !service.stop(dir)) {
+          ctx.info(dir ? `${path.basename(dir)} is not training or queued.` : 'no run is training.');
+          return false;
+        }
+        return true;
+      },
+      'seqlens.resumeRun': async (arg?: unknown) => {
+        const dir = selected(arg)[0];
+        if (!dir) return undefined;
+        const finished = service.resume(dir);
+        dashboard.show([dir]);
+        return objectArg<{ wait: boolean }>(arg).wait ? finished : dir;
+      },
+      'seqlens.runAgain': async (arg?: unknown) => {
+        const dir = selected(arg)[0];
+        if (!dir) return undefined;
+        const started = await service.start(readRunConfig(dir)); // config.json as it is now, edits included
+        dashboard.show([started.dir]);
+        return started.dir;
+      },
+      'seqlens.renameRun': async (arg?: unknown) => {
+        const dir = selected(arg)[0];
+        if (!dir) return undefined;
+        const config = readRunConfig(dir);
+        const name = objectArg<{ name: string }>(arg).name ?? (await vscode.window.showInputBox({ title: 'Rename run', value: config.name, validateInput: (v) => (v.trim() ? undefined : 'a name is needed') }));
+        if (!name?.trim()) return undefined;
+        writeJsonAtomically(path.join(dir, 'config.json'), { ...config, name: name.trim() });
+        tree.refresh();
+        return name.trim();
+      },
+      'seqlens.deleteRun': async (arg?: unknown, many?: unknown) => {
+        const dirs = selected(arg, many);
+        if (!dirs.length) return undefined;
+        for (const d of dirs) if (service.isActive(d) || service.isQueued(d)) throw new Error(`${path.basename(d)} is training or queued; stop it first`);
+        if (!objectArg<{ confirmed: boolean }>(arg).confirmed) {
+          const ok = await vscode.window.showWarningMessage(`Delete ${dirs.length === 1 ? path.basename(dirs[0]) : `${dirs.length} runs`} and ${dirs.length === 1 ? 'its' : 'their'} checkpoint${dirs.length === 1 ? '' : 's'}?`, { modal: true }, 'Delete');
+          if (ok !== 'Delete') return undefined;
+        }
+        for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+        tree.refresh();
+        return dirs.length;
+      },
+      'seqlens.revealRun': async (arg?: unknown) => {
+        const dir = selected(arg)[0];
+        if (dir) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path.join(dir, 'config.json')));
+        return dir;
+      },
+      'seqlens.openRunConfig': async (arg?: unknown) => {
+        const dir = selected(arg)[0];
+        if (dir) await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, 'config.json')));
+        return dir;
+      },
+      /** Uses a finished run's checkpoint in the other views. */
+      'seqlens.useRun': async (arg?: unknown) => {
+        const a = objectArg<{ dir: string; action: string }>(arg);
+        const dir = a.dir ?? selected(arg)[0];
+        if (!dir) return undefined;
+        const checkpoint = path.join(dir, 'checkpoint');
+        if (!fs.existsSync(path.join(checkpoint, 'seqlens.json'))) throw new Error(`${path.basename(dir)} has no checkpoint yet`);
+        const task = readRunConfig(dir).task;
+        const action = a.action ?? (task === 'translate' ? 'Use for Translate Selection' : task === 'word2vec' ? 'Use for Hover' : 'Step Through with It');
+        switch (action) {
+          case 'Open Dashboard':
+            dashboard.show([dir]);
+            return dir;
+          case 'Use for Translate Selection':
+            await vscode.workspace.getConfiguration('seqlens.translate').update('model', checkpoint, vscode.ConfigurationTarget.Workspace);
+            ctx.info(`Translate Selection now uses ${path.basename(dir)} (seqlens.translate.model).`);
+            return checkpoint;
+          case 'Use for Hover':
+            return vscode.commands.executeCommand('seqlens.loadWordVectors', checkpoint);
+          default:
+            return vscode.commands.executeCommand('seqlens.openModel', checkpoint);
+        }
+      },
+    },
+    api: {
+      training: {
+        service,
+        dashboard,
+        get statusText() {
+          return service.statusText;
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Word vectors: the similarity hover, Nearest Words, and training, loading and exporting vector
+ * sets (the embedded WordNet vectors until the user brings or trains others).
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { SeqLensContext } from '../context';
+import { objectArg, uriArg, type FeatureContribution } from '../features';
+import { SimilarityHover } from './hover';
+import { WordVectorsService, wordAtCaret } from './vectorsService';
+
+function hoverLanguages(): vscode.DocumentSelector {
+  const ids = vscode.workspace.getConfiguration('seqlens.hover').get<string[]>('languages', ['plaintext', 'markdown']);
+  return ids.map((language) => ({ language }));
+}
+
+export function register(ctx: SeqLensContext): FeatureContribution {
+  const vectors = new WordVectorsService(ctx);
+  // Prose only by default: hovering code or a language server's symbols is not about word meaning.
+  ctx.register(vscode.languages.registerHoverProvider(hoverLanguages(), new SimilarityHover(ctx, vectors)));
+  return {
+    commands: {
+      'seqlens.trainWorkspaceVectors': () => vectors.trainWorkspace(),
+      'seqlens.loadWordVectors': async (arg?: unknown) => {
+        const uri =
+          uriArg(arg) ??
+          (
+            await vscode.window.showOpenDialog({
+              title: 'Load word vectors: word2vec text or binary, GloVe, or Embedding Projector TSV',
+              canSelectMany: false,
+              filters: { 'Word vectors': ['txt', 'bin', 'vec', 'tsv'], 'All files': ['*'] },
+              openLabel: 'Load Vectors',
+            })
+          )?.[0];
+        return uri ? vectors.load(uri) : undefined;
+      },
+      'seqlens.exportWordVectors': (arg?: unknown) => {
+        const a = objectArg<{ format: 'word2vec-text' | 'word2vec-binary' | 'projector-tsv'; file: string }>(arg);
+        return vectors.export(a.format, a.file);
+      },
+      'seqlens.nearestWords': async (arg?: unknown) => {
+        const word = typeof arg === 'string' ? arg : wordAtCaret(vscode.window.activeTextEditor);
+        if (!word) {
+          ctx.info('put the caret on a word (or select one) to see its nearest words.');
+          return undefined;
+        }
+        const r = await vectors.nearest(word, 10);
+        const source = r.vectors === 'default' ? 'the embedded WordNet vectors' : path.basename(r.vectors);
+        if (!r.known) {
+          ctx.info(`“${word}” is not in ${source}.`);
+          return r;
+        }
+        if (typeof arg !== 'string') {
+          void vscode.window.showQuickPick(
+            r.neighbors.map((n) => ({ label: n.word, description: `cosine ${n.similarity.toFixed(3)}` })),
+            { title: `Nearest words to “${r.word}” (${source})`, placeHolder: 'cosine similarity of the word vectors' },
+          );
+        }
+        return r;
+      },
+    },
+  };
+}

@@ -1,0 +1,242 @@
+/**
+ * Train in the editor, in a real VS Code: Train Model… on the project's own English → Korean
+ * pairs, the dashboard's real DOM updating while the worker trains (curves, ETA, status bar,
+ * Watch it learn under the chart's cursor), a second run queued behind it, Stop keeping the
+ * best checkpoint and Resume continuing its steps and clock, Compare with the settings that
+ * differ, and the trained models used by Translate Selection and the timestep panel. Bad data
+ * lines go to the Problems panel; a worker killed mid-run leaves an interrupted run to resume.
+ * Screenshots in dark and light themes.
+ */
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { readMetrics, readProbes, readRunConfig, readRunStatus } from '../../src/core/runs/runs';
+import type { SeqLensApi } from '../../src/extension/extension';
+import { harness, setTheme, waitFor } from './harness';
+
+const PANEL = '#app[data-entry="training"]';
+const panel = <T>(expression: string) => harness.evaluate<T>(PANEL, expression);
+const runCard = (id: string) => `.run[data-id="${id}"]`;
+
+describe('SeqLens: Train in the editor', function () {
+  this.timeout(300_000);
+  let api: SeqLensApi;
+  let workspace: string;
+  /** The translation run (attention, tiny), and the two language-model runs (tanh, sigmoid). */
+  let translateRun: { dir: string; id: string };
+  let tanhRun: { dir: string; id: string; finished?: Thenable<unknown> };
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<SeqLensApi>('seqlens.seqlens')!.activate();
+    workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('seqlens.translate').update('model', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('trains a translation model from Train Model…, and the dashboard follows it live', async function () {
+    const r = (await vscode.commands.executeCommand('seqlens.trainModel', {
+      task: 'translate',
+      model: 'attention',
+      data: 'builtin:en-ko',
+      preset: 'tiny',
+      timeLimit: 0,
+      options: { epochs: 12, attention: 'dot', 'eval-every': 25 },
+      name: 'attention · tiny',
+    })) as { dir: string; id: string } | undefined;
+    assert.ok(r, `started (${api.lastNotice})`);
+    translateRun = r;
+    assert.strictEqual(path.dirname(r.dir), path.join(workspace, '.seqlens', 'runs'), 'runs are kept in the workspace');
+    const config = readRunConfig(r.dir);
+    assert.strictEqual(config.task, 'translate');
+    assert.strictEqual(config.model, 'attention');
+    assert.strictEqual(config.preset, 'tiny');
+    assert.deepStrictEqual({ units: config.options.units, epochs: config.options.epochs, attention: config.options.attention }, { units: 32, epochs: 12, attention: 'dot' }, 'the preset, with the options given over it');
+    await waitFor('the run to train', () => api.training.service.isActive(r.dir), 60_000);
+    await waitFor('the status bar item with an ETA', () => /ETA/.test(api.training.statusText ?? ''), 60_000);
+    assert.match(api.training.statusText!, new RegExp(r.id));
+
+    // A second request queues, and says so.
+    const second = (await vscode.commands.executeCommand('seqlens.trainModel', {
+      task: 'lm',
+      model: 'rnn',
+      data: 'builtin:grammar',
+      preset: 'tiny',
+      timeLimit: 0,
+      options: { activation: 'tanh', epochs: 3 },
+      name: 'rnn · tanh',
+    })) as { dir: string; id: string } | undefined;
+    assert.ok(second, `queued (${api.lastNotice})`);
+    tanhRun = second;
+    assert.match(api.lastNotice ?? '', /is queued: 1 run ahead of it/);
+    assert.strictEqual(api.training.service.queuePosition(second.dir), 1);
+    if (harness.available) {
+      await waitFor('the queued run on the dashboard', () => panel<string>(`document.querySelector('${runCard(second.id)}')?.dataset.state`).then((s) => s === 'queued'));
+      assert.match((await panel<string>(`document.querySelector('${runCard(second.id)} .progress').textContent`)) ?? '', /queued: 1 ahead/);
+    }
+
+    await vscode.commands.executeCommand('seqlens.openDashboard', r.dir);
+    if (!harness.available) return;
+    await waitFor('the dashboard of the training run', () => panel<string>(`document.querySelector('${runCard(r.id)}')?.dataset.state`).then((s) => s === 'training'));
+    const points = () => panel<number>(`Number(document.querySelector('.chart[data-name="loss"]')?.dataset.points ?? 0)`).then((n) => n ?? 0);
+    const first = await waitFor('loss points on the chart', async () => ((await points()) > 0 ? points() : 0), 60_000);
+    await waitFor('more loss points as it trains', async () => (await points()) > first, 60_000);
+    assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .progress').textContent`)) ?? '', /step \d+ · epoch \d+ · \d+:\d\d trained · ETA \d+:\d\d/);
+    // Watch it learn: the probes at every evaluation, and at the one under the chart's cursor.
+    await waitFor('two evaluations of the probe sentences', () => readProbes(r.dir).rows.length >= 2, 60_000);
+    await waitFor('probe rows in the page', () => panel<number>(`document.querySelectorAll('.probe-row').length`).then((n) => (n ?? 0) >= 3));
+    const charts = await panel<string[]>(`[...document.querySelectorAll('.chart')].map(c => c.dataset.name)`);
+    assert.deepStrictEqual(charts, ['loss', 'bleu', 'speed', 'learningRate', 'teacherForcing']);
+    await harness.hover('.chart[data-name="loss"] .u-over');
+    await waitFor('the evaluation under the cursor', () => api.training.dashboard.cursorEvaluation?.id === r.id && api.training.dashboard.cursorEvaluation.step !== null);
+    const step = api.training.dashboard.cursorEvaluation!.step!;
+    assert.ok(readProbes(r.dir).rows.some((p) => p.step === step), 'a real evaluation');
+    assert.strictEqual(await panel<string>(`document.querySelector('.probe-run').dataset.step`), String(step));
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
+    await harness.screenshot('training-dark');
+    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
+    await harness.screenshot('training-light');
+  });
+
+  it('stops with the best checkpoint kept, and resumes where it stopped', async function () {
+    const r = translateRun;
+    assert.ok(r, 'the previous test started a run');
+    if (harness.available) await harness.click(`${runCard(r.id)} .stop`);
+    else await vscode.commands.executeCommand('seqlens.stopRun', r.dir);
+    await waitFor('the run to stop', () => readRunStatus(r.dir).state === 'stopped', 60_000);
+    assert.ok(fs.existsSync(path.join(r.dir, 'checkpoint', 'seqlens.json')), 'the best checkpoint is kept');
+    assert.match(api.lastNotice ?? '', /stopped \(its best checkpoint is kept\)/);
+    const before = readMetrics(r.dir).rows;
+    const lastStep = Math.max(...before.map((m) => m.step));
+    const lastTime = Math.max(...before.map((m) => m.time));
+    if (harness.available) {
+      await waitFor('the stopped state on the dashboard', () => panel<string>(`document.querySelector('${runCard(r.id)}')?.dataset.state`).then((s) => s === 'stopped'));
+      await harness.click(`${runCard(r.id)} .resume`);
+    } else await vscode.commands.executeCommand('seqlens.resumeRun', r.dir);
+    // The language-model run queued behind it trains first, then this one continues.
+    await waitFor('the resumed run to finish', () => readRunStatus(r.dir).state === 'done' && !api.training.service.isActive(r.dir), 240_000);
+    const after = readMetrics(r.dir).rows.slice(before.length);
+    assert.ok(after.length > 0, 'it trained again');
+    assert.ok(after[0].step > lastStep, `steps continue (${after[0].step} after ${lastStep})`);
+    assert.ok(after[0].time >= lastTime, 'the clock continues');
+    const status = readRunStatus(r.dir);
+    assert.strictEqual(typeof status.metrics?.testBleu, 'number');
+    assert.strictEqual(readRunStatus(tanhRun.dir).state, 'done', 'the queued run trained in between');
+    if (harness.available) {
+      await waitFor('the done state on the dashboard', () => panel<string>(`document.querySelector('${runCard(r.id)}')?.dataset.state`).then((s) => s === 'done'));
+      assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .progress').textContent`)) ?? '', /BLEU \d/);
+    }
+  });
+
+  it('compares two runs: curves overlaid and the settings that differ', async function () {
+    const sigmoid = (await vscode.commands.executeCommand('seqlens.trainModel', {
+      task: 'lm',
+      model: 'rnn',
+      data: 'builtin:grammar',
+      preset: 'tiny',
+      timeLimit: 0,
+      options: { activation: 'sigmoid', epochs: 3 },
+      name: 'rnn · sigmoid',
+      wait: true,
+    })) as { dir: string; id: string; state: string } | undefined;
+    assert.ok(sigmoid, `trained (${api.lastNotice})`);
+    assert.strictEqual(sigmoid.state, 'done');
+    const shown = (await vscode.commands.executeCommand('seqlens.compareRuns', [tanhRun.dir, sigmoid.dir])) as string[] | undefined;
+    assert.deepStrictEqual(shown, [tanhRun.dir, sigmoid.dir]);
+    assert.deepStrictEqual(
+      api.training.dashboard.lastShown.map((v) => v.id),
+      [tanhRun.id, sigmoid.id],
+    );
+    if (!harness.available) return;
+    await waitFor('both runs on the dashboard', () => panel<number>(`document.querySelectorAll('.run').length`).then((n) => n === 2));
+    const differing = await panel<Array<[string, string[]]>>(`[...document.querySelectorAll('table.differences tr[data-setting]')].map(tr => [tr.dataset.setting, [...tr.querySelectorAll('td')].map(td => td.textContent)])`);
+    assert.deepStrictEqual(differing, [['activation', ['tanh', 'sigmoid']]], 'only the activation differs');
+    const series = await panel<string>(`document.querySelector('.chart[data-name="loss"]').dataset.series`);
+    assert.deepStrictEqual(series?.split('|'), ['rnn · tanh: train loss', 'rnn · tanh: validation loss', 'rnn · sigmoid: train loss', 'rnn · sigmoid: validation loss']);
+    const rows = readMetrics(tanhRun.dir).rows.filter((m) => typeof m.loss === 'number').length + readMetrics(sigmoid.dir).rows.filter((m) => typeof m.loss === 'number').length;
+    assert.strictEqual(await panel<number>(`Number(document.querySelector('.chart[data-name="loss"]').dataset.points)`), rows, 'every loss row of both runs is drawn');
+    assert.ok((await panel<number>(`document.querySelectorAll('.chart[data-name="perplexity"]').length`)) === 1, 'a perplexity chart');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
+    await harness.screenshot('training-compare-dark');
+    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
+    await harness.screenshot('training-compare-light');
+  });
+
+  it('uses the trained models in Translate Selection and the timestep panel', async () => {
+    const checkpoint = (await vscode.commands.executeCommand('seqlens.useRun', { dir: translateRun.dir, action: 'Use for Translate Selection' })) as string | undefined;
+    assert.strictEqual(checkpoint, path.join(translateRun.dir, 'checkpoint'));
+    assert.strictEqual(vscode.workspace.getConfiguration('seqlens.translate').get('model'), checkpoint);
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the cat ate the bread .' });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    const t = (await vscode.commands.executeCommand('seqlens.translateSelection')) as { source: string[]; output: string[]; attention: number[][]; modelLabel: string } | undefined;
+    assert.ok(t, `translated (${api.lastNotice})`);
+    assert.strictEqual(t.modelLabel, `attention · tiny (run ${translateRun.id})`);
+    assert.deepStrictEqual(t.source, ['the', 'cat', 'ate', 'the', 'bread', '.']);
+    assert.ok(t.output.length > 0 && t.attention.length === t.output.length, 'the trained attention model translates, with its attention map');
+
+    const opened = (await vscode.commands.executeCommand('seqlens.useRun', { dir: tanhRun.dir, action: 'Step Through with It' })) as { id: string; label: string; layers: string[] } | undefined;
+    assert.ok(opened, `opened (${api.lastNotice})`);
+    assert.strictEqual(opened.label, `rnn · tanh (run ${tanhRun.id}) (RNN)`);
+    const lm = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the tables are on the cabinet .' });
+    const lmEditor = await vscode.window.showTextDocument(lm, { preview: false, viewColumn: vscode.ViewColumn.One });
+    lmEditor.selection = new vscode.Selection(0, 0, 0, lm.lineAt(0).text.length);
+    await vscode.commands.executeCommand('seqlens.stepThrough');
+    await waitFor('a trace with the trained model', () => api.timesteps.currentTrace?.modelId === opened.id);
+    assert.deepStrictEqual(api.timesteps.currentTrace!.tokens.map((tok) => tok.text), ['the', 'tables', 'are', 'on', 'the', 'cabinet', '.']);
+  });
+
+  it('lists runs made by the command in the workspace', () => {
+    const dir = path.join(workspace, '.seqlens', 'runs', 'from-the-cli');
+    const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
+    const p = spawnSync(process.execPath, [cli, 'train', '--task', 'classify', '--model', 'gru', '--data', 'builtin:grammar-number', '--units', '8', '--embedding', '8', '--epochs', '1', '--run-dir', dir], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.strictEqual(p.status, 0, p.stderr);
+    const listed = api.training.service.list().find((x) => x.id === 'from-the-cli');
+    assert.ok(listed, 'listed');
+    assert.strictEqual(listed.state, 'done');
+    assert.strictEqual(typeof listed.metrics.accuracy, 'number');
+  });
+
+  it('refuses data with bad lines, each one a Problem at its file:line', async () => {
+    const file = path.join(workspace, 'bad-pairs.tsv');
+    fs.writeFileSync(file, 'the cat .\t고양이 .\nno tab on this line\nthe dog .\t개 .\n');
+    try {
+      const r = await vscode.commands.executeCommand('seqlens.trainModel', { task: 'translate', model: 'seq2seq', data: file, preset: 'tiny', timeLimit: 0, wait: true });
+      assert.strictEqual((r as { state?: string } | undefined)?.state, 'failed');
+      await waitFor('a Problem on the bad line', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length > 0);
+      const problems = vscode.languages.getDiagnostics(vscode.Uri.file(file));
+      assert.strictEqual(problems[0].range.start.line, 1, 'line 2 of the file');
+      assert.match(problems[0].message, /tab/i);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('leaves an interrupted run when the worker dies mid-run, and resumes it from its checkpoint', async () => {
+    const r = (await vscode.commands.executeCommand('seqlens.trainModel', {
+      task: 'lm',
+      model: 'lstm',
+      data: 'builtin:grammar',
+      preset: 'tiny',
+      timeLimit: 0,
+      options: { epochs: 12 },
+      name: 'lstm · crash',
+    })) as { dir: string; id: string } | undefined;
+    assert.ok(r, `started (${api.lastNotice})`);
+    await waitFor('a checkpoint', () => fs.existsSync(path.join(r.dir, 'checkpoint', 'seqlens.json')), 90_000);
+    await api.engine.simulateCrash();
+    await waitFor('the run marked interrupted', () => readRunStatus(r.dir).state === 'interrupted' && !api.training.service.isActive(r.dir), 30_000);
+    const rows = readMetrics(r.dir);
+    assert.deepStrictEqual(rows.errors, [], 'metrics.jsonl is whole up to its last line');
+    const resumed = (await vscode.commands.executeCommand('seqlens.resumeRun', { dir: r.dir, wait: true })) as string | undefined;
+    assert.strictEqual(resumed, 'done');
+    const after = readMetrics(r.dir).rows;
+    assert.ok(after.length > rows.rows.length, 'it trained on from the checkpoint');
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The training dashboard's data (webview/training/series.ts), checked against hand-computed
+ * values: TensorBoard's debiased EMA, several runs' series aligned on one x axis, which
+ * charts a set of runs has, and the evaluation shown under a cursor.
+ */
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MetricRow, ProbeRow } from '../../src/protocol/runs';
+import { align, CHARTS, chartsFor, ema, formatDuration, matchingWords, pointsOf, probeAt } from '../../webview/training/series';
+
+const close = (a: Array<number | null>, b: Array<number | null>) => a.forEach((v, i) => (v == null ? assert.equal(b[i], null) : assert.ok(Math.abs(v - (b[i] as number)) < 1e-12, `${i}: ${v} vs ${b[i]}`)));
+
+test('EMA smoothing is debiased as TensorBoard does it, keeps gaps, and weight 0 changes nothing', () => {
+  // w = 0.5 over [4, 2, 8]: s1 = 2/(1-.5) = 4; s2 = (1 + 1)/(1-.25) = 2.6667; s3 = (1 + 4)/(1-.125) = 5.7143
+  close(ema([4, 2, 8], 0.5), [4, 2 / 0.75, 5 / 0.875]);
+  close(ema([4, null, 2], 0.5), [4, null, 2 / 0.75]);
+  assert.deepEqual(ema([1, 2, 3], 0), [1, 2, 3]);
+  // A constant stays constant at any weight (the point of the debiasing).
+  close(ema([3, 3, 3, 3], 0.99), [3, 3, 3, 3]);
+});
+
+test('a metric of a run is read on the step or the time axis, skipping other splits and non-numbers', () => {
+  const rows: MetricRow[] = [
+    { split: 'train', step: 5, time: 1.5, loss: 2 },
+    { split: 'validation', step: 5, time: 1.7, loss: 2.5, bleu: 3 },
+    { split: 'train', step: 10, time: 3, loss: 1.5 },
+    { split: 'train', step: 15, time: 4.5, loss: 'NaN' as unknown as number },
+  ];
+  const train = CHARTS[0].metrics[0];
+  assert.deepEqual(pointsOf(rows, train, 'step'), { x: [5, 10], y: [2, 1.5] });
+  assert.deepEqual(pointsOf(rows, train, 'time'), { x: [1.5, 3], y: [2, 1.5] });
+  assert.deepEqual(pointsOf(rows, CHARTS[0].metrics[1], 'step'), { x: [5], y: [2.5] });
+});
+
+test('series of several runs are aligned on the union of their x values, null where a run has none', () => {
+  const out = align([
+    { x: [1, 3, 5], y: [10, 30, 50] },
+    { x: [2, 3], y: [200, 300] },
+  ]);
+  assert.deepEqual(out, [
+    [1, 2, 3, 5],
+    [10, null, 30, 50],
+    [null, 200, 300, null],
+  ]);
+});
+
+test('charts are shown for the metrics some run has', () => {
+  const translate: MetricRow[] = [
+    { split: 'train', step: 1, time: 0, loss: 3, tokensPerSecond: 900, learningRate: 0.01, teacherForcing: 1 },
+    { split: 'validation', step: 1, time: 0, loss: 3, bleu: 1 },
+  ];
+  const words: MetricRow[] = [{ split: 'train', step: 1, time: 0, wordsPerSecond: 1e5, learningRate: 0.025 }];
+  assert.deepEqual(chartsFor([{ rows: translate }]).map((c) => c.name), ['loss', 'bleu', 'speed', 'learningRate', 'teacherForcing']);
+  assert.deepEqual(chartsFor([{ rows: words }]).map((c) => c.name), ['speed', 'learningRate']);
+  assert.deepEqual(chartsFor([{ rows: [] }]), []);
+});
+
+test('the evaluation under a cursor is the last one at or before it; no cursor shows the latest', () => {
+  const p = (step: number, time: number): ProbeRow => ({ step, time, epoch: 0, outputs: [] });
+  const probes = [p(10, 2), p(20, 4), p(30, 6)];
+  assert.equal(probeAt(probes, null, 'step')?.step, 30);
+  assert.equal(probeAt(probes, 25, 'step')?.step, 20);
+  assert.equal(probeAt(probes, 20, 'step')?.step, 20);
+  assert.equal(probeAt(probes, 3, 'step')?.step, 10, 'before the first evaluation: the first');
+  assert.equal(probeAt(probes, 4.5, 'time')?.step, 20);
+  assert.equal(probeAt([], 5, 'step'), undefined);
+});
+
+test('words of an output that stand where the reference has them are marked', () => {
+  assert.deepEqual(matchingWords('고양이가 빵을 먹었다', '고양이가 공원에서 먹었다'), [true, false, true]);
+  assert.deepEqual(matchingWords('a b', undefined), [false, false]);
+  assert.equal(formatDuration(75), '1:15');
+  assert.equal(formatDuration(3725), '1:02:05');
+});

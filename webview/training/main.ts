@@ -1,0 +1,503 @@
+/**
+ * The training dashboard: one run's live curves, or several runs overlaid (Compare) with the
+ * settings that differ; EMA smoothing, log scale, x by step or time, a hover readout, ETA;
+ * Stop and Resume; and "Watch it learn": the probe sentences as the model decoded them at the
+ * evaluation under the chart's cursor. Colours come from the theme.
+ */
+import { headline } from '../../src/core/runs/headline';
+import type { MetricRow, RunState, RunView, TrainingFromWebview, TrainingToWebview } from '../../src/protocol/training';
+import { LineChart, type SeriesSpec } from '../shared/charts';
+import { parseColor } from '../shared/colors';
+import { el, registerToolkit, UI } from '../shared/toolkit';
+import { Host } from '../shared/vscodeApi';
+import { align, chartsFor, ema, formatDuration, matchingWords, pointsOf, probeAt, type ChartDef, type Points, type XKind } from './series';
+import '../shared/base.css';
+import './main.css';
+
+registerToolkit();
+
+interface ViewState {
+  smoothing: number;
+  log: boolean;
+  xKind: XKind;
+}
+const host = new Host<TrainingFromWebview, ViewState>();
+let settings = host.state({ smoothing: 0.6, log: false, xKind: 'step' });
+
+const app = document.getElementById('app')!;
+const header = el('div', { class: 'header', id: 'header' });
+const runsBox = el('div', { class: 'runs', id: 'runs' });
+const controls = el('div', { class: 'controls', id: 'controls', role: 'toolbar', 'aria-label': 'Chart settings' });
+const differencesBox = el('div', { class: 'differences-box', id: 'differences' });
+// What it learns (loss and its quality metric) above Watch it learn; how it trains below.
+const chartsBox = el('div', { class: 'charts', id: 'charts' });
+const probesBox = el('section', { class: 'probes', id: 'probes', 'aria-label': 'Watch it learn' });
+const dynamicsBox = el('div', { class: 'charts', id: 'dynamics' });
+const status = el('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
+app.append(header, runsBox, differencesBox, controls, chartsBox, probesBox, dynamicsBox, status);
+const PRIMARY = new Set(['loss', 'bleu', 'accuracy', 'perplexity']);
+app.dataset.state = 'waiting';
+
+let runs: RunView[] = [];
+let differences: Array<{ setting: string; values: string[] }> = [];
+const charts = new Map<string, { chart: LineChart; def: ChartDef; box: HTMLElement }>();
+let cursorX: number | null = null;
+const shownEvaluation = new Map<string, number | null>();
+
+// ---- colours -------------------------------------------------------------------------------
+
+const RUN_COLOURS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
+const FALLBACK: Array<[number, number, number]> = [[55, 148, 255], [209, 134, 22], [137, 209, 133], [179, 128, 255], [241, 76, 76], [204, 167, 0]];
+
+function cssVar(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
+function runColour(i: number, alpha = 1): string {
+  const [r, g, b] = parseColor(cssVar(RUN_COLOURS[i % RUN_COLOURS.length], ''), FALLBACK[i % FALLBACK.length]);
+  return alpha >= 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+// ---- controls ------------------------------------------------------------------------------
+
+const smoothing = el('input', { type: 'range', id: 'smoothing', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing (exponential moving average weight)' });
+smoothing.value = String(settings.smoothing);
+const smoothingValue = el('span', { class: 'value', id: 'smoothing-value' }, settings.smoothing.toFixed(2));
+const logBox = el('input', { type: 'checkbox', id: 'log' });
+logBox.checked = settings.log;
+const xStep = el(UI.button, { id: 'x-step', appearance: settings.xKind === 'step' ? 'primary' : 'secondary', title: 'x axis: training steps' }, 'step');
+const xTime = el(UI.button, { id: 'x-time', appearance: settings.xKind === 'time' ? 'primary' : 'secondary', title: 'x axis: time trained (m:ss)' }, 'time');
+const exportPng = el(UI.button, { id: 'export-png', appearance: 'secondary', title: 'Save the charts as a PNG image' }, 'Export PNG');
+const exportJson = el(UI.button, { id: 'export-json', appearance: 'secondary', title: 'Save the curves as JSON' }, 'Export data');
+controls.append(
+  el('label', { for: 'smoothing', class: 'control' }, 'Smoothing '),
+  smoothing,
+  smoothingValue,
+  el('span', { class: 'sep' }),
+  logBox,
+  el('label', { for: 'log', class: 'control' }, 'log scale'),
+  el('span', { class: 'sep' }),
+  el('span', { class: 'control' }, 'x axis '),
+  xStep,
+  xTime,
+  el('span', { class: 'spacer' }),
+  exportPng,
+  exportJson,
+);
+
+function saveSettings(): void {
+  host.saveState(settings);
+}
+
+smoothing.addEventListener('input', () => {
+  settings = { ...settings, smoothing: Number(smoothing.value) };
+  smoothingValue.textContent = settings.smoothing.toFixed(2);
+  saveSettings();
+  scheduleRedraw();
+});
+logBox.addEventListener('change', () => {
+  settings = { ...settings, log: logBox.checked };
+  saveSettings();
+  rebuildCharts();
+});
+function setX(kind: XKind): void {
+  if (settings.xKind === kind) return;
+  settings = { ...settings, xKind: kind };
+  xStep.setAttribute('appearance', kind === 'step' ? 'primary' : 'secondary');
+  xTime.setAttribute('appearance', kind === 'time' ? 'primary' : 'secondary');
+  cursorX = null;
+  saveSettings();
+  rebuildCharts();
+}
+xStep.addEventListener('click', () => setX('step'));
+xTime.addEventListener('click', () => setX('time'));
+
+exportJson.addEventListener('click', () => {
+  const json = JSON.stringify({ runs: runs.map((r) => ({ id: r.id, name: r.name, task: r.task, model: r.model, state: r.state, config: r.config, metrics: r.metrics, rows: r.rows, probes: r.probes })), differences }, null, 1);
+  host.post({ type: 'export/data', json });
+});
+exportPng.addEventListener('click', () => {
+  const list = [...charts.values()];
+  if (list.length === 0) return;
+  const ratio = window.devicePixelRatio || 1;
+  const gap = 8 * ratio;
+  const boxes = list.map((c) => c.box.getBoundingClientRect());
+  const width = Math.max(...boxes.map((b) => b.width)) * ratio;
+  const height = boxes.reduce((h, b) => h + b.height * ratio + gap, gap);
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.ceil(width + 2 * gap);
+  canvas.height = Math.ceil(height);
+  const g = canvas.getContext('2d')!;
+  g.fillStyle = cssVar('--vscode-editor-background', '#1e1e1e');
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  g.fillStyle = cssVar('--vscode-foreground', '#cccccc');
+  g.font = `${13 * ratio}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+  let y = gap;
+  list.forEach((c, i) => {
+    g.fillText(c.def.title, gap, y + 13 * ratio);
+    g.drawImage(c.chart.canvas, gap, y + 20 * ratio);
+    y += boxes[i].height * ratio + gap;
+  });
+  host.post({ type: 'export/png', dataUrl: canvas.toDataURL('image/png') });
+});
+
+// ---- runs ----------------------------------------------------------------------------------
+
+const STATE_TEXT: Record<RunState, string> = {
+  queued: 'queued',
+  training: 'training',
+  done: 'done',
+  stopped: 'stopped',
+  interrupted: 'interrupted',
+  failed: 'failed',
+};
+
+function lastRow(r: RunView, split: MetricRow['split'], key?: string): MetricRow | undefined {
+  for (let i = r.rows.length - 1; i >= 0; i--) {
+    const row = r.rows[i];
+    if (row.split === split && (key === undefined || typeof row[key] === 'number')) return row;
+  }
+  return undefined;
+}
+
+/** The run's progress line: where it is, how long it has trained, and how long it has left. */
+function progressText(r: RunView): string {
+  const train = lastRow(r, 'train');
+  const parts: string[] = [];
+  if (r.state === 'queued') parts.push(r.queuePosition && r.queuePosition > 0 ? `queued: ${r.queuePosition} ahead` : 'queued');
+  if (train) {
+    parts.push(`step ${train.step}`);
+    if (typeof train.epoch === 'number') parts.push(`epoch ${train.epoch + 1}`);
+    parts.push(`${formatDuration(train.time)} trained`);
+    if (r.state === 'training' && typeof train.etaSeconds === 'number') parts.push(`ETA ${formatDuration(train.etaSeconds)}`);
+  } else if (r.state === 'training') parts.push('starting…');
+  const h = headline(r.metrics) || liveHeadline(r);
+  if (h) parts.push(h);
+  return parts.join(' · ');
+}
+
+/** While training: the latest validation number. */
+function liveHeadline(r: RunView): string {
+  const v = lastRow(r, 'validation');
+  if (!v) return '';
+  if (typeof v.bleu === 'number') return `validation BLEU ${v.bleu.toFixed(1)}`;
+  if (typeof v.accuracy === 'number') return `validation acc ${(v.accuracy * 100).toFixed(1)}%`;
+  if (typeof v.perplexity === 'number') return `validation ppl ${v.perplexity.toFixed(2)}`;
+  if (typeof v.loss === 'number') return `validation loss ${v.loss.toFixed(3)}`;
+  return '';
+}
+
+/** Cards built once per run and state: a live run only changes its progress line, so a click on Stop is never lost to a redraw. */
+const cards = new Map<string, { card: HTMLElement; progress: HTMLElement; key: string }>();
+
+function runCard(r: RunView, i: number): { card: HTMLElement; progress: HTMLElement; key: string } {
+  const card = el('div', { class: 'run', 'data-id': r.id, 'data-state': r.state });
+  const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+  swatch.style.backgroundColor = runColour(i); // CSSOM, allowed by the page's CSP
+  const title = el('div', { class: 'run-title' });
+  title.append(swatch, el('span', { class: 'name' }, r.name), el('span', { class: `badge state-${r.state}` }, STATE_TEXT[r.state]));
+  const what = [r.task, r.model, r.config?.preset ? `preset ${r.config.preset}` : '', r.parent ? `variant of ${r.parent}` : ''].filter(Boolean).join(' · ');
+  const info = el('div', { class: 'run-info' }, what);
+  const progress = el('div', { class: 'progress' }, progressText(r));
+  const actions = el('div', { class: 'actions' });
+  const button = (cls: string, label: string, title: string, appearance: string, message: TrainingFromWebview) => {
+    const b = el(UI.button, { class: cls, appearance, title }, label);
+    b.addEventListener('click', () => {
+      b.setAttribute('disabled', '');
+      host.post(message);
+    });
+    actions.append(b);
+  };
+  if (r.state === 'training' || r.state === 'queued') button('stop', 'Stop', 'Stop: keeps the best checkpoint so far', 'secondary', { type: 'run/stop', id: r.id });
+  if (r.state === 'stopped' || r.state === 'interrupted') button('resume', 'Resume', 'Resume from the checkpoint', 'primary', { type: 'run/resume', id: r.id });
+  card.append(title, info, progress, actions);
+  const problems = r.problems.filter(Boolean);
+  if (problems.length) {
+    const list = el('ul', { class: 'problems' });
+    for (const p of problems) list.append(el('li', {}, p));
+    card.append(list);
+  }
+  return { card, progress, key: cardKey(r, i) };
+}
+
+function cardKey(r: RunView, i: number): string {
+  return JSON.stringify([i, r.name, r.state, r.problems, runColour(i)]);
+}
+
+function renderRuns(): void {
+  header.textContent = runs.length === 1 ? `Training: ${runs[0].name}` : `Compare ${runs.length} runs`;
+  const next = runs.map((r, i) => {
+    let c = cards.get(r.id);
+    if (!c || c.key !== cardKey(r, i)) {
+      c = runCard(r, i);
+      cards.set(r.id, c);
+    } else c.progress.textContent = progressText(r);
+    return c.card;
+  });
+  for (const id of [...cards.keys()]) if (!runs.some((r) => r.id === id)) cards.delete(id);
+  if (next.length !== runsBox.children.length || next.some((c, i) => runsBox.children[i] !== c)) runsBox.replaceChildren(...next);
+}
+
+function renderDifferences(): void {
+  if (runs.length < 2) {
+    differencesBox.replaceChildren();
+    return;
+  }
+  if (differences.length === 0) {
+    differencesBox.replaceChildren(el('p', { class: 'note' }, 'These runs have the same settings (only their seeds of randomness in training order may differ).'));
+    return;
+  }
+  const table = el('table', { class: 'differences', 'aria-label': 'Settings that differ between the runs' });
+  const head = el('tr');
+  head.append(el('th', { scope: 'col' }, 'setting'));
+  runs.forEach((r, i) => {
+    const th = el('th', { scope: 'col' });
+    const sw = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+    sw.style.backgroundColor = runColour(i);
+    th.append(sw, document.createTextNode(r.name));
+    head.append(th);
+  });
+  table.append(head);
+  for (const d of differences) {
+    const tr = el('tr', { 'data-setting': d.setting });
+    tr.append(el('th', { scope: 'row' }, d.setting), ...d.values.map((v) => el('td', {}, v)));
+    table.append(tr);
+  }
+  differencesBox.replaceChildren(el('h3', {}, 'Settings that differ'), table);
+}
+
+// ---- charts --------------------------------------------------------------------------------
+
+/** The series a chart draws for the runs: spec and points, in the same order. */
+function seriesOf(def: ChartDef): { specs: SeriesSpec[]; points: Points[] } {
+  const specs: SeriesSpec[] = [];
+  const points: Points[] = [];
+  const many = runs.length > 1;
+  runs.forEach((r, i) => {
+    for (const m of def.metrics) {
+      const p = pointsOf(r.rows, m, settings.xKind);
+      if (p.x.length === 0) continue;
+      const label = many ? `${r.name}: ${m.label}` : m.label;
+      if (m.smooth && settings.smoothing > 0) {
+        if (!many) {
+          specs.push({ label: `${label} (raw)`, color: runColour(i, 0.25), width: 1 });
+          points.push(p);
+        }
+        specs.push({ label, color: runColour(i), width: 1.75 });
+        points.push({ x: p.x, y: ema(p.y, settings.smoothing) });
+      } else {
+        const validation = m.split === 'validation';
+        specs.push({ label, color: runColour(i), width: validation ? 1.5 : 1.75, dash: validation ? [6, 3] : undefined, points: validation });
+        points.push(p);
+      }
+    }
+  });
+  return { specs, points };
+}
+
+/** Two charts a row on a wide panel, one on a narrow one. */
+function chartWidth(): number {
+  const width = Math.floor(chartsBox.clientWidth || document.body.clientWidth - 24);
+  return width >= 860 ? Math.floor((width - 12) / 2) : Math.max(280, width);
+}
+
+function onCursor(x: number | null): void {
+  cursorX = x;
+  renderProbes();
+}
+
+/** Every chart made anew (x kind, log scale, theme or the set of series changed). */
+function rebuildCharts(): void {
+  for (const c of charts.values()) c.chart.destroy();
+  charts.clear();
+  chartsBox.replaceChildren();
+  dynamicsBox.replaceChildren();
+  const defs = chartsFor(runs);
+  if (defs.length === 0) {
+    chartsBox.append(el('p', { class: 'empty' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The first numbers appear after a few steps…' : 'This run wrote no metrics.'));
+    app.dataset.series = '';
+    return;
+  }
+  const axisColor = cssVar('--vscode-descriptionForeground', '#999');
+  const gridColor = cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)');
+  const width = chartWidth();
+  for (const def of defs) {
+    const { specs, points } = seriesOf(def);
+    const box = el('div', { class: 'chart', 'data-name': def.name });
+    (PRIMARY.has(def.name) ? chartsBox : dynamicsBox).append(box);
+    const chart = new LineChart(box, { title: def.title, width, height: 190, series: specs, xKind: settings.xKind, log: settings.log && def.loggable, onCursor, axisColor, gridColor, syncKey: 'seqlens-training' }, align(points, xExtent()));
+    box.dataset.points = String(chart.pointCount);
+    box.dataset.series = specs.map((s) => s.label).join('|');
+    charts.set(def.name, { chart, def, box });
+  }
+  app.dataset.series = seriesSignature();
+  measureRepaint(performance.now());
+}
+
+/** The first and last x of any row of any run: every chart shows the same stretch of training. */
+function xExtent(): number[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const r of runs)
+    for (const row of r.rows) {
+      const x = settings.xKind === 'step' ? row.step : row.time;
+      if (typeof x !== 'number' || !Number.isFinite(x) || row.split === 'test') continue;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  return lo <= hi ? [lo, hi] : [];
+}
+
+/** Which series the charts hold: new series (a first validation point…) rebuild them. */
+function seriesSignature(): string {
+  return chartsFor(runs)
+    .map((d) => `${d.name}:${seriesOf(d).specs.map((s) => s.label).join(',')}`)
+    .join(';');
+}
+
+let redrawPending = false;
+function scheduleRedraw(): void {
+  if (redrawPending) return;
+  redrawPending = true;
+  requestAnimationFrame(() => {
+    redrawPending = false;
+    redraw();
+  });
+}
+
+/** New data into the charts as they are (rebuilt when the series changed). */
+function redraw(): void {
+  const t0 = performance.now();
+  if (seriesSignature() !== app.dataset.series) {
+    rebuildCharts();
+    return;
+  }
+  const extent = xExtent();
+  for (const c of charts.values()) {
+    const { points } = seriesOf(c.def);
+    c.chart.setData(align(points, extent));
+    c.box.dataset.points = String(c.chart.pointCount);
+  }
+  measureRepaint(t0);
+}
+
+/** Time from new data to drawn charts (uPlot draws in a microtask after setData). */
+function measureRepaint(t0: number): void {
+  queueMicrotask(() =>
+    queueMicrotask(() => {
+      const ms = performance.now() - t0;
+      app.dataset.repaintMs = ms.toFixed(2);
+      host.post({ type: 'repaint', ms });
+    }),
+  );
+}
+
+new ResizeObserver(() => {
+  const w = chartWidth();
+  for (const c of charts.values()) c.chart.resize(w);
+}).observe(chartsBox);
+
+// ---- Watch it learn ------------------------------------------------------------------------
+
+function renderProbes(): void {
+  const withProbes = runs.filter((r) => r.probes.length > 0);
+  if (withProbes.length === 0) {
+    probesBox.replaceChildren(
+      el('h3', {}, 'Watch it learn'),
+      el('p', { class: 'note' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The probe sentences are decoded at every evaluation; the first one comes soon.' : 'No probe sentences were decoded in this run.'),
+    );
+    return;
+  }
+  const parts: HTMLElement[] = [el('h3', {}, 'Watch it learn')];
+  parts.push(el('p', { class: 'note' }, cursorX == null ? 'The latest evaluation. Move the pointer over a chart to see what the model said at that point of training.' : `At the evaluation under the pointer (${settings.xKind === 'step' ? `step ${Math.round(cursorX)}` : formatDuration(cursorX)}).`));
+  for (const r of withProbes) {
+    const p = probeAt(r.probes, cursorX, settings.xKind)!;
+    if (shownEvaluation.get(r.id) !== (cursorX == null ? null : p.step)) {
+      shownEvaluation.set(r.id, cursorX == null ? null : p.step);
+      host.post({ type: 'cursor/evaluation', id: r.id, step: cursorX == null ? null : p.step });
+    }
+    const index = r.probes.indexOf(p);
+    const section = el('div', { class: 'probe-run', 'data-id': r.id, 'data-step': String(p.step) });
+    section.append(el('div', { class: 'probe-head' }, `${runs.length > 1 ? `${r.name} · ` : ''}evaluation ${index + 1} of ${r.probes.length} · step ${p.step} · epoch ${p.epoch + 1} · ${formatDuration(p.time)}`));
+    const table = el('table', { class: 'probe-table' });
+    const hasReference = p.outputs.some((o) => o.reference);
+    const head = el('tr');
+    head.append(el('th', { scope: 'col' }, 'input'), el('th', { scope: 'col' }, 'model output'));
+    if (hasReference) head.append(el('th', { scope: 'col' }, 'reference'));
+    table.append(head);
+    p.outputs.forEach((o, k) => {
+      const tr = el('tr', { class: 'probe-row', 'data-k': String(k) });
+      const out = el('td', { class: 'output' });
+      const match = matchingWords(o.output, o.reference);
+      o.output.split(/\s+/).filter(Boolean).forEach((w, j) => {
+        if (j > 0) out.append(document.createTextNode(' '));
+        out.append(el('span', { class: match[j] ? 'word match' : 'word' }, w));
+      });
+      if (!o.output.trim()) out.append(el('span', { class: 'empty' }, '(nothing)'));
+      tr.append(el('td', { class: 'input' }, o.input), out);
+      if (hasReference) tr.append(el('td', { class: 'reference' }, o.reference ?? ''));
+      table.append(tr);
+    });
+    section.append(table);
+    parts.push(section);
+  }
+  if (withProbes.some((r) => r.probes.some((p) => p.outputs.some((o) => o.reference)))) parts.push(el('p', { class: 'note' }, 'Underlined words stand where the reference has the same word.'));
+  probesBox.replaceChildren(...parts);
+}
+
+// ---- messages ------------------------------------------------------------------------------
+
+function renderAll(): void {
+  app.dataset.state = 'shown';
+  app.dataset.runs = runs.map((r) => r.id).join(' ');
+  renderRuns();
+  renderDifferences();
+  rebuildCharts();
+  renderProbes();
+}
+
+window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'runs/show':
+      runs = m.runs;
+      differences = m.differences;
+      cursorX = null;
+      shownEvaluation.clear();
+      renderAll();
+      return;
+    case 'run/append': {
+      const r = runs.find((x) => x.id === m.id);
+      if (!r) return;
+      r.rows.push(...m.rows);
+      r.probes.push(...m.probes);
+      renderRuns();
+      if (m.probes.length) renderProbes();
+      if (m.rows.length) scheduleRedraw();
+      return;
+    }
+    case 'run/state': {
+      const r = runs.find((x) => x.id === m.id);
+      if (!r) return;
+      r.state = m.state;
+      r.metrics = m.metrics;
+      r.queuePosition = m.queuePosition;
+      if (m.error && !r.problems.includes(m.error)) r.problems.push(m.error);
+      renderRuns();
+      if (m.state !== 'training' && m.state !== 'queued') status.textContent = `${r.name}: ${STATE_TEXT[m.state]}${m.error ? ` (${m.error})` : ''}`;
+      if (charts.size === 0) rebuildCharts();
+      return;
+    }
+  }
+});
+
+// The theme changed: colours are read again and the charts redrawn.
+new MutationObserver(() => {
+  if (runs.length) {
+    renderRuns();
+    renderDifferences();
+    rebuildCharts();
+  }
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+host.post({ type: 'ready' });
