@@ -74,6 +74,10 @@ async function runTestsInCodeServer(opts) {
       for (const key of (q.get('keys') || '').split(',').filter(Boolean)) await page.keyboard.press(key);
       return { pressed: true };
     },
+    '/workbench-eval': async (q) => {
+      // Evaluates an expression in the workbench page itself (quick picks, notifications).
+      return { value: await page.mainFrame().evaluate(q.get('expression')) };
+    },
     '/mouse-move': async (q) => {
       await page.mouse.move(Number(q.get('x')), Number(q.get('y')));
       return { moved: true };

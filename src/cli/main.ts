@@ -43,7 +43,10 @@ const HELP = `seqlens: sequence models in a terminal
                 [--time-limit SECONDS] [--limit PAIRS] [--lr-schedule constant|linear]
                 [--beam K]  (translate: beam width for the held-out test BLEU)
   seqlens train --task tag|classify --model lstm|gru|rnn --data FILE --out DIR [--units N] [--epochs N]
-                (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines)
+                [--activation tanh|sigmoid] [--embeddings VECTORS [--freeze-embeddings]]
+                (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines;
+                 --embeddings: start from word vectors — a run, checkpoint or vector file — held fixed
+                 with --freeze-embeddings, fine-tuned end to end without)
   seqlens train --task word2vec --model skipgram --data FILE --out DIR [--dim N] [--window N]
                 [--negative N] [--min-count N] [--sample X] [--epochs N]
                 [--run-dir DIR [--resume]] [--eval-every STEPS] [--probe "sentence"]

@@ -15,7 +15,7 @@ import { ImportedModel, importLayersModel, isLayersModel, ModelImportError } fro
 import { traceImported } from './imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
 import { TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
-import { DEFAULT_VECTORS_ID, defaultVectorsPath, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultModels';
+import { DEFAULT_VECTORS_ID, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultModels';
 import { Seq2SeqConfig } from './models/seq2seq';
 import { tokenize } from './tokenizer';
 import { traceLanguageModel } from './trace';
@@ -24,8 +24,7 @@ import { maskedSparseCrossEntropy } from './training/losses';
 import { translate, translationModelFromCheckpoint } from './training/trainTranslation';
 import { corpusBleu } from './metrics/bleu';
 import { Vocab } from './vocab';
-import { loadVectorFile, VectorFileError } from './word2vec/parse';
-import { WordVectors } from './word2vec/vectors';
+import { loadVectors } from './vectorsArg';
 import { STATE_NAMES } from '../protocol/trace';
 import { Args, isPositiveInt, num, result, str, TaskError, TaskHooks, TaskResult } from './taskArgs';
 import { readTaskData } from './trainTask';
@@ -318,35 +317,6 @@ export async function runsTask(a: Args): Promise<TaskResult> {
 }
 
 // ---- neighbors / analogy --------------------------------------------------------------------
-/** Word vectors from a SeqLens word2vec checkpoint folder, or a vector file (word2vec text or binary, GloVe, projector TSV with --metadata). */
-function loadVectors(a: Args, spec: string, hooks?: TaskHooks): WordVectors {
-  // The embedded vectors by their id (unless a file of that name exists here).
-  if (spec === DEFAULT_VECTORS_ID && !fs.existsSync(spec) && hooks) spec = defaultVectorsPath(hooks.modelsDir);
-  if (!fs.existsSync(spec)) throw new TaskError(`${a.verb}: ${spec}: no such file or folder`);
-  if (fs.statSync(spec).isDirectory()) {
-    const { meta, weights } = loadCheckpoint(spec);
-    const emb = weights['embedding/embeddings'];
-    if (!emb || !Array.isArray(meta.vocab)) throw new TaskError(`${a.verb}: ${spec}: a "${meta.kind}" checkpoint has no word vectors`);
-    const v = new WordVectors(meta.vocab, Float32Array.from(emb.dataSync()), emb.shape[1] as number);
-    tf.dispose(Object.values(weights));
-    return v;
-  }
-  const metadata = str(a, 'metadata');
-  try {
-    let meta: Buffer | undefined;
-    if (metadata) {
-      try {
-        meta = fs.readFileSync(metadata);
-      } catch (e) {
-        throw new VectorFileError(`${metadata}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-      }
-    }
-    return loadVectorFile(spec, meta ? { metadata: meta, metadataFile: metadata } : {});
-  } catch (e) {
-    if (e instanceof VectorFileError) throw new TaskError(`${a.verb}: ${e.message}`);
-    throw e;
-  }
-}
 
 export async function neighborsTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
   const v = loadVectors(a, str(a, 'vectors') ?? DEFAULT_VECTORS_ID, hooks);

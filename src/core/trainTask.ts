@@ -18,6 +18,7 @@ import { AttentionKind } from './models/seq2seq';
 import { Rng } from './random';
 import { Args, isPositiveInt, lrSchedule, num, readText, result, str, TaskError, TaskHooks, TaskResult } from './taskArgs';
 import { tokenize } from './tokenizer';
+import { loadVectors } from './vectorsArg';
 import { maskedSparseCrossEntropy } from './training/losses';
 import { makeBatch } from './training/trainLanguageModel';
 import { train } from './training/trainer';
@@ -366,22 +367,46 @@ async function trainHeads(a: Args, hooks: TaskHooks, task: 'tag' | 'classify'): 
   const tagNames = from ? (from.meta.tagNames as string[]) : [...new Set(examples.flatMap((e) => e.tags))].sort();
   const classNames = from ? (from.meta.classNames as string[]) : task === 'classify' ? [...new Set(examples.map((e) => e.label))].sort() : [];
   if (task === 'classify' && classNames.length < 2) throw new TaskError(`train: ${data}: classification needs at least two labels (found ${classNames.length})`);
+  // Divide and train: word vectors trained first (--embeddings) as the input embedding,
+  // fine-tuned end to end or held fixed (--freeze-embeddings).
+  const embeddingsSpec = str(a, 'embeddings');
+  const frozen = a.flags.has('freeze-embeddings');
+  if (frozen && !embeddingsSpec) throw new TaskError('train: --freeze-embeddings needs --embeddings VECTORS (a word2vec run or checkpoint, or a vector file) to hold fixed');
+  const pretrained = embeddingsSpec && !from ? loadVectors(a, embeddingsSpec, hooks) : undefined;
+  if (pretrained && a.flags.has('embedding') && num(a, 'embedding', 0) !== pretrained.dim) throw new TaskError(`train: --embedding ${num(a, 'embedding', 0)} does not match the ${pretrained.dim} dimensions of ${embeddingsSpec}`);
   const config: TaggerClassifierConfig = from
     ? (from.meta.config as TaggerClassifierConfig)
     : {
         cell: kind as 'lstm',
         activation: kind === 'rnn' ? (activation as 'tanh') : undefined,
         vocabSize: vocab.size,
-        embeddingSize: num(a, 'embedding', 32, isPositiveInt),
+        embeddingSize: pretrained ? pretrained.dim : num(a, 'embedding', 32, isPositiveInt),
         units: num(a, 'units', 64, isPositiveInt),
         tags: tagNames.length,
         classes: classNames.length,
       };
   const model = new TaggerClassifier(config, seed);
+  let coverage: { known: number; of: number } | undefined;
   if (from) {
     model.setWeights(from.weights);
     tf.dispose(Object.values(from.weights));
+  } else if (pretrained) {
+    const E = pretrained.dim;
+    const table = model.weights['embedding/embeddings'].dataSync().slice() as Float32Array;
+    let known = 0;
+    vocab.words.forEach((w, id) => {
+      const v = pretrained.vector(w);
+      if (!v) return; // words the vectors do not have keep their random start
+      table.set(v, id * E);
+      known++;
+    });
+    model.weights['embedding/embeddings'].assign(tf.tensor2d(table, [vocab.size, E]));
+    coverage = { known, of: vocab.size };
+    hooks.progress(`input embedding from ${dataName(embeddingsSpec!)}: ${known} of ${vocab.size} words${frozen ? ', held fixed' : ', fine-tuned end to end'}`);
   }
+  const trainable = Object.entries(model.weights)
+    .filter(([name]) => !(frozen && name === 'embedding/embeddings'))
+    .map(([, v]) => v);
   const rng = new Rng(seed);
   const { epochs, timeLimit } = budget(a, hooks, 5);
   const B = num(a, 'batch', 32, isPositiveInt);
@@ -425,7 +450,8 @@ async function trainHeads(a: Args, hooks: TaskHooks, task: 'tag' | 'classify'): 
   let best: Record<string, tf.Tensor> | undefined;
   let bestMetrics: Record<string, number> = {};
   const label = `${kind === 'rnn' ? `RNN-${activation}` : kind.toUpperCase()} ${task === 'tag' ? 'tagger' : 'classifier'}`;
-  const meta = (metrics: Record<string, number | string>, epochsRun: number): CheckpointMeta => ({ kind: 'tagger-classifier', label, config, vocab: vocab.toJSON(), tagNames, classNames, training: { data: dataName(data), epochs: epochsRun, seed, metrics: metrics as Record<string, number> } });
+  const embeddingsNote = embeddingsSpec ? { embeddings: dataName(embeddingsSpec), frozenEmbeddings: frozen, ...(coverage ? { embeddingsCoverage: coverage } : {}) } : {};
+  const meta = (metrics: Record<string, number | string>, epochsRun: number): CheckpointMeta => ({ kind: 'tagger-classifier', label, config, vocab: vocab.toJSON(), tagNames, classNames, training: { data: dataName(data), epochs: epochsRun, seed, metrics: metrics as Record<string, number>, ...embeddingsNote } });
   const r = await train<HeadsBatch>({
     epochs,
     learningRate: num(a, 'lr', 0.005, (n) => n > 0),
@@ -437,7 +463,7 @@ async function trainHeads(a: Args, hooks: TaskHooks, task: 'tag' | 'classify'): 
       return out;
     },
     tokensIn: (b) => b.batchSize * b.length,
-    variables: Object.values(model.weights),
+    variables: trainable,
     loss: (b) => evaluate(b).loss,
     validate: validBatches.length
       ? async (epoch, step) => {

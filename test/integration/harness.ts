@@ -39,6 +39,8 @@ export const harness = {
   click: (selector: string) => call<{ clicked: boolean }>('/webview-click', { selector }),
   hover: (selector: string) => call<{ hovered: boolean }>('/webview-hover', { selector }),
   press: (selector: string, ...keys: string[]) => call<{ pressed: boolean }>('/webview-press', { selector, keys: keys.join(',') }),
+  /** Evaluates `expression` in the workbench page (its quick input, notifications…). */
+  workbench: <T>(expression: string) => call<{ value: T }>('/workbench-eval', { expression }).then((r) => r.value),
   mouseMove: (x: number, y: number) => call<{ moved: boolean }>('/mouse-move', { x, y }),
 };
 

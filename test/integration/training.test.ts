@@ -133,6 +133,38 @@ describe('SeqLens: Train in the editor', function () {
     }
   });
 
+  it('asks for what the argument does not say in five quick picks, each first choice working offline', async function () {
+    if (!harness.available) this.skip();
+    const quickInput = () =>
+      harness.workbench<{ title: string; items: string[] } | null>(`(() => {
+        const w = document.querySelector('.quick-input-widget');
+        if (!w || w.style.display === 'none') return null;
+        return { title: w.querySelector('.quick-input-title')?.textContent ?? '', items: [...w.querySelectorAll('.monaco-list-row')].map(r => r.textContent) };
+      })()`);
+    const started = vscode.commands.executeCommand('seqlens.trainModel');
+    const seen: Array<{ title: string; items: string[] }> = [];
+    for (let i = 1; i <= 5; i++) {
+      const q = await waitFor(`quick pick ${i}/5`, async () => {
+        const v = await quickInput();
+        return v && v.title.includes(`(${i}/5)`) && v.items.length > 0 ? v : null;
+      });
+      seen.push(q);
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    assert.match(seen[0].items[0], /Translation/);
+    assert.match(seen[1].items[0], /English → Korean|built-in|grammar/i, 'the built-in pairs first');
+    assert.match(seen[2].items[0], /dot attention/);
+    assert.match(seen[3].items[0], /Tiny.*took \d+ (s|min).* here last time/, 'the earlier tiny attention run says how long it took');
+    assert.match(seen[4].items[0], /1 minute/);
+    const r = (await started) as { dir: string; id: string } | undefined;
+    assert.ok(r, `started (${api.lastNotice})`);
+    const config = readRunConfig(r.dir);
+    assert.deepStrictEqual([config.task, config.model, config.data, config.preset, config.options.attention, config.options['time-limit']], ['translate', 'attention', 'builtin:en-ko', 'tiny', 'dot', 60]);
+    await waitFor('it to start', () => api.training.service.isActive(r.dir), 60_000);
+    assert.strictEqual(await vscode.commands.executeCommand('seqlens.stopRun', r.dir), true);
+    await waitFor('it to stop', () => !api.training.service.isActive(r.dir), 60_000);
+  });
+
   it('compares two runs: curves overlaid and the settings that differ', async function () {
     const sigmoid = (await vscode.commands.executeCommand('seqlens.trainModel', {
       task: 'lm',
@@ -166,6 +198,23 @@ describe('SeqLens: Train in the editor', function () {
     await harness.screenshot('training-compare-dark');
     await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
     await harness.screenshot('training-compare-light');
+  });
+
+  it('runs a variant that changes one setting, with the same seed and data, overlaid on its parent', async function () {
+    const r = (await vscode.commands.executeCommand('seqlens.runVariant', { dir: tanhRun.dir, setting: 'cell', value: 'lstm', wait: true })) as { dir: string; id: string; state: string } | undefined;
+    assert.ok(r, `ran (${api.lastNotice})`);
+    assert.strictEqual(r.state, 'done');
+    const parent = readRunConfig(tanhRun.dir);
+    const child = readRunConfig(r.dir);
+    assert.deepStrictEqual(child.parent, { id: tanhRun.id, setting: 'cell', from: 'rnn', to: 'lstm' });
+    assert.deepStrictEqual([child.model, child.seed, child.data, child.options.units, child.options.epochs], ['lstm', parent.seed, parent.data, parent.options.units, parent.options.epochs]);
+    assert.strictEqual(child.name, 'rnn · tanh · LSTM');
+    assert.deepStrictEqual(api.training.dashboard.shownIds, [tanhRun.id, r.id], 'overlaid on its parent');
+    if (!harness.available) return;
+    await waitFor('parent and variant on the dashboard', () => panel<string>(`document.getElementById('app').dataset.runs`).then((ids) => ids === `${tanhRun.id} ${r.id}`));
+    assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .run-info').textContent`)) ?? '', new RegExp(`variant of ${tanhRun.id}`));
+    const differing = await panel<string[]>(`[...document.querySelectorAll('table.differences tr[data-setting]')].map(tr => tr.dataset.setting)`);
+    assert.deepStrictEqual(differing, ['activation', 'model'], 'the cell (and the activation only an RNN has)');
   });
 
   it('uses the trained models in Translate Selection and the timestep panel', async () => {

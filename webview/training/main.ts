@@ -410,6 +410,8 @@ function renderProbes(): void {
   }
   const parts: HTMLElement[] = [el('h3', {}, 'Watch it learn')];
   parts.push(el('p', { class: 'note' }, cursorX == null ? 'The latest evaluation. Move the pointer over a chart to see what the model said at that point of training.' : `At the evaluation under the pointer (${settings.xKind === 'step' ? `step ${Math.round(cursorX)}` : formatDuration(cursorX)}).`));
+  const side = el('div', { class: 'probe-runs' }); // compared runs side by side
+  parts.push(side);
   for (const r of withProbes) {
     const p = probeAt(r.probes, cursorX, settings.xKind)!;
     if (shownEvaluation.get(r.id) !== (cursorX == null ? null : p.step)) {
@@ -439,7 +441,7 @@ function renderProbes(): void {
       table.append(tr);
     });
     section.append(table);
-    parts.push(section);
+    side.append(section);
   }
   if (withProbes.some((r) => r.probes.some((p) => p.outputs.some((o) => o.reference)))) parts.push(el('p', { class: 'note' }, 'Underlined words stand where the reference has the same word.'));
   probesBox.replaceChildren(...parts);

@@ -8,6 +8,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { BUILTIN_CORPORA, BUILTIN_PREFIX, builtinFor } from '../../core/data/builtinCorpora';
 import { readRunConfig, RunConfig, RunSummary, RunTask, writeJsonAtomically } from '../../core/runs/runs';
+import { variantConfig, variantSettings } from '../../core/runs/variants';
 import type { SeqLensContext } from '../context';
 import { objectArg, uriArg, type FeatureContribution } from '../features';
 import { DashboardPanel } from './dashboardPanel';
@@ -248,6 +249,38 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
         const started = await service.start(readRunConfig(dir)); // config.json as it is now, edits included
         dashboard.show([started.dir]);
         return started.dir;
+      },
+      /** A run with exactly one setting changed, the same seed and data, overlaid on its parent. */
+      'seqlens.runVariant': async (arg?: unknown) => {
+        const a = objectArg<{ dir: string; setting: string; value: string; wait: boolean }>(arg);
+        let dir = a.dir ?? selected(arg)[0];
+        if (!dir) {
+          const runs = service.list().filter((r) => r.config);
+          const picked = await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name, description: `${r.config!.task} · ${r.config!.model} · ${r.id}`, r })), { title: 'Run Variant: of which run?' });
+          if (!picked) return undefined;
+          dir = picked.r.dir;
+        }
+        const parent = readRunConfig(dir);
+        const vectorRuns = service
+          .list()
+          .filter((r) => r.config?.task === 'word2vec' && r.hasCheckpoint && r.dir !== dir)
+          .map((r) => ({ dir: r.dir, name: r.name, dim: Number(r.config!.options.dim ?? 100) }));
+        const settings = variantSettings(parent, vectorRuns);
+        if (settings.length === 0) {
+          ctx.info(`${parent.name} (${parent.task}, ${parent.model}) has no setting that Run Variant changes: it varies teacher forcing and attention (seq2seq translation), cell type and activation (recurrent models), and pretrained vs end-to-end embeddings (tagging, classification).`);
+          return undefined;
+        }
+        const setting =
+          a.setting ??
+          (await vscode.window.showQuickPick(settings.map((x) => ({ label: x.label, description: `now: ${x.current}`, detail: x.detail, x })), { title: `Run Variant of ${parent.name} (1/2): which setting?`, ignoreFocusOut: true }))?.x.setting;
+        if (!setting) return undefined;
+        const choices = settings.find((x) => x.setting === setting)?.values ?? [];
+        const value = a.value ?? (await vscode.window.showQuickPick(choices.map((v) => ({ label: v.label, detail: v.detail, v })), { title: `Run Variant of ${parent.name} (2/2): ${setting} instead of ${settings.find((x) => x.setting === setting)?.current}`, ignoreFocusOut: true }))?.v.value;
+        if (!value) return undefined;
+        const started = await service.start(variantConfig(parent, path.basename(dir), setting, value, vectorRuns));
+        dashboard.show([dir, started.dir]);
+        if (a.wait) return { dir: started.dir, id: started.id, state: await started.finished };
+        return { dir: started.dir, id: started.id };
       },
       'seqlens.renameRun': async (arg?: unknown) => {
         const dir = selected(arg)[0];
