@@ -73,3 +73,79 @@ export async function measureRepaint(root: string, log: (...a: unknown[]) => voi
     await browser.close();
   }
 }
+
+/**
+ * Repaint benchmark for the training dashboard: the real webview bundle (dist/webview/training.js)
+ * in Chromium showing 5 runs × 10,000 rows (loss, tokens/s, learning rate, teacher forcing per
+ * row; validation loss and BLEU every 100 steps), then new rows streamed as the host sends them.
+ * The page reports each redraw's time: aligning the series, smoothing, uPlot's setData and draw.
+ */
+export async function measureDashboardRepaint(root: string, log: (...a: unknown[]) => void, runs = 5, points = 10_000, appends = 30): Promise<{ first: number; median: number; p95: number; count: number }> {
+  const toolsPkg = path.join(root, 'test', 'e2e-tools', 'package.json');
+  let chromium: { launch(o: object): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    chromium = createRequire(toolsPkg)('playwright-core').chromium;
+  } catch {
+    throw new Error('playwright-core is not installed (bash scripts/e2e-tools.sh)');
+  }
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium)`);
+  log(`dashboard-repaint: the training dashboard in Chromium, ${runs} runs × ${points.toLocaleString('en')} points per series, ${appends} streamed updates`);
+  const dir = path.join(root, 'out', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const html = path.join(dir, 'dashboard.html');
+  const asset = (f: string) => pathToFileURL(path.join(root, 'dist', 'webview', f)).toString();
+  fs.writeFileSync(
+    html,
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${asset('training.css')}">
+<script>window.__messages = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__messages.push(m), getState: () => undefined, setState: () => {} });</script>
+</head><body class="vscode-dark" style="--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-charts-green:#89d185;--vscode-charts-purple:#b180d7;--vscode-charts-red:#f14c4c">
+<div id="app" data-entry="training"></div><script src="${asset('training.js')}"></script></body></html>`,
+  );
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(pathToFileURL(html).toString());
+    await page.evaluate(
+      ({ runs, points }: { runs: number; points: number }) => {
+        const rng = (() => {
+          let s = 12345;
+          return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+        })();
+        const row = (r: number, step: number) => ({ split: 'train', step, time: step * 0.05, epoch: Math.floor(step / 1000), loss: 4 * Math.exp(-step / 3000) + 0.5 + 0.2 * rng() + 0.05 * r, tokensPerSecond: 14000 + 1000 * rng(), learningRate: 0.002, teacherForcing: Math.max(0, 1 - step / points) });
+        const list = Array.from({ length: runs }, (_, r) => {
+          const rows: unknown[] = [];
+          for (let s = 1; s <= points; s++) {
+            rows.push(row(r, s));
+            if (s % 100 === 0) rows.push({ split: 'validation', step: s, time: s * 0.05, epoch: 0, loss: 4 * Math.exp(-s / 3000) + 0.6, bleu: 30 * (1 - Math.exp(-s / 4000)) });
+          }
+          return { id: `run-${r}`, dir: `/runs/run-${r}`, name: `run ${r}`, task: 'translate', model: 'attention', state: 'training', metrics: {}, config: undefined, rows, probes: [], problems: [] };
+        });
+        (window as unknown as { __next: number; __row: typeof row }).__next = points + 1;
+        (window as unknown as { __row: typeof row }).__row = row;
+        window.postMessage({ type: 'runs/show', runs: list, differences: [] }, '*');
+      },
+      { runs, points },
+    );
+    await page.waitForFunction(() => document.querySelectorAll('.chart').length > 0 && (window as unknown as { __messages: Array<{ type: string }> }).__messages.some((m) => m.type === 'repaint'), undefined, { timeout: 60_000 });
+    const first = (await page.evaluate(() => (window as unknown as { __messages: Array<{ type: string; ms: number }> }).__messages.filter((m) => m.type === 'repaint').map((m) => m.ms)[0])) as number;
+    await page.evaluate(() => ((window as unknown as { __messages: unknown[] }).__messages.length = 0));
+    for (let i = 0; i < appends; i++) {
+      // What the host sends every 250 ms while a run trains: a few new rows of one run.
+      await page.evaluate(
+        ({ runs, i }: { runs: number; i: number }) => {
+          const w = window as unknown as { __next: number; __row: (r: number, s: number) => unknown };
+          const rows = Array.from({ length: 5 }, () => w.__row(i % runs, w.__next++));
+          window.postMessage({ type: 'run/append', id: `run-${i % runs}`, rows, probes: [] }, '*');
+        },
+        { runs, i },
+      );
+      await page.waitForFunction((n: number) => (window as unknown as { __messages: Array<{ type: string }> }).__messages.filter((m) => m.type === 'repaint').length >= n, i + 1, { timeout: 30_000 });
+    }
+    const times = (await page.evaluate(() => (window as unknown as { __messages: Array<{ type: string; ms: number }> }).__messages.filter((m) => m.type === 'repaint').map((m) => m.ms))) as number[];
+    const sorted = [...times].sort((a, b) => a - b);
+    return { first, median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor(sorted.length * 0.95)], count: times.length };
+  } finally {
+    await browser.close();
+  }
+}

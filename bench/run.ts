@@ -8,6 +8,11 @@
  *   repaint      moving the step in the timestep panel (Chromium, the real webview bundle,
  *                a 50 × 256 LSTM trace): against the 16 ms frame budget
  *   activation   the extension bundle: no tfjs inside, its size
+ *   train-worker a run trained by the engine worker against `seqlens train --run-dir` (tokens/s),
+ *                and the host thread's event-loop lag while it trains (bench/trainInEditor.ts)
+ *   translate-file  `seqlens translate --file` on 1,500 lines against 1,500 single calls
+ *   dashboard-repaint  the training dashboard (Chromium, the real bundle) with 5 runs × 10,000
+ *                points per series, redrawn as rows stream in: against the 16 ms frame budget
  *
  *   word2vec     SGNS words/s against gensim (1 worker), on ../shared/data/gutenberg
  *   train-*      training tokens/s: LSTM LM and seq2seq with attention, against PyTorch (1 thread)
@@ -17,9 +22,11 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { measureRepaint } from './repaint';
+import { measureDashboardRepaint, measureRepaint } from './repaint';
+import { benchTrainInEditor, benchTranslateFile } from './trainInEditor';
 import { benchVectorFiles } from './vectorFiles';
 import { benchWord2vec } from './word2vec';
 import { word2vecQuality } from './word2vecQuality';
@@ -201,6 +208,8 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
   'train-seq2seq': () => trainingBench('seq2seq', 'GRU 128 + dot attention, S=T=12, B=64'),
   'train-transformer-lm': () => trainingBench('transformer-lm', '2 layers, d=128, 4 heads, T=32, B=32', '≥ 0.28x'),
   activation: async () => activation(),
+  'train-worker': () => benchTrainInEditor(ROOT, log),
+  'translate-file': async () => benchTranslateFile(ROOT, log),
   'step-probe': stepProbe,
   repaint: async () => {
     try {
@@ -208,6 +217,14 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       return [{ name: 'repaint', unit: 'ms', value: repaint.median, reference: 'frame budget', referenceValue: 16, ratio: 16 / repaint.median, target: '≤ 16 ms (ratio ≥ 1)', note: `p95 ${repaint.p95.toFixed(2)} ms over ${repaint.count} steps` }];
     } catch (e) {
       return [{ name: 'repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
+    }
+  },
+  'dashboard-repaint': async () => {
+    try {
+      const r = await measureDashboardRepaint(ROOT, log);
+      return [{ name: 'dashboard-repaint', unit: 'ms', value: r.median, reference: 'frame budget', referenceValue: 16, ratio: 16 / r.median, target: '≤ 16 ms (ratio ≥ 1)', note: `${r.median <= 16 ? 'met' : 'NOT met'}; 5 runs × 10,000 points per series; p95 ${r.p95.toFixed(2)} ms over ${r.count} streamed updates; first draw ${r.first.toFixed(1)} ms` }];
+    } catch (e) {
+      return [{ name: 'dashboard-repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
     }
   },
   decode: async () => {
@@ -273,10 +290,13 @@ async function main(): Promise<void> {
   for (const n of names) if (!BENCHMARKS[n]) throw new Error(`unknown benchmark "${n}" (${Object.keys(BENCHMARKS).join(', ')})`);
   const results: Result[] = [];
   for (const n of names.length ? names : Object.keys(BENCHMARKS)) results.push(...(await BENCHMARKS[n]()));
+  const cpus = os.cpus();
+  const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length} cores, Node ${process.version}`;
   if (json) {
-    console.log(JSON.stringify({ results }, null, 2));
+    console.log(JSON.stringify({ machine, results }, null, 2));
     return;
   }
+  console.log(`\nmachine: ${machine}`);
   const fmt = (v: number | null, d = 2) => (v === null || Number.isNaN(v) ? '–' : v.toFixed(d));
   console.log('\n| benchmark | value | reference | reference value | ratio (>1 better) | target | note |');
   console.log('|---|---|---|---|---|---|---|');

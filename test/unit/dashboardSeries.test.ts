@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricRow, ProbeRow } from '../../src/protocol/runs';
-import { align, CHARTS, chartsFor, ema, formatDuration, matchingWords, pointsOf, probeAt } from '../../webview/training/series';
+import { align, CHARTS, chartsFor, ema, emaExtend, formatDuration, matchingWords, pointsOf, probeAt, RunSeries, thin } from '../../webview/training/series';
 
 const close = (a: Array<number | null>, b: Array<number | null>) => a.forEach((v, i) => (v == null ? assert.equal(b[i], null) : assert.ok(Math.abs(v - (b[i] as number)) < 1e-12, `${i}: ${v} vs ${b[i]}`)));
 
@@ -42,6 +42,12 @@ test('series of several runs are aligned on the union of their x values, null wh
     [10, null, 30, 50],
     [null, 200, 300, null],
   ]);
+  const shared = [1, 2, 4];
+  assert.deepEqual(align([{ x: shared, y: [1, 2, 4] }, { x: shared, y: [10, 20, 40] }], [0, 9]), [
+    [0, 1, 2, 4, 9],
+    [null, 1, 2, 4, null],
+    [null, 10, 20, 40, null],
+  ], 'a shared x array, and the ends of a shared range');
 });
 
 test('charts are shown for the metrics some run has', () => {
@@ -71,4 +77,48 @@ test('words of an output that stand where the reference has them are marked', ()
   assert.deepEqual(matchingWords('a b', undefined), [false, false]);
   assert.equal(formatDuration(75), '1:15');
   assert.equal(formatDuration(3725), '1:02:05');
+});
+
+test('run columns grown row by row give what a scan of all the rows gives, and the EMA extended piece by piece equals the whole', () => {
+  const rows: MetricRow[] = [];
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  for (let s = 1; s <= 500; s++) {
+    rows.push({ split: 'train', step: s, time: s / 10, loss: 3 * rnd(), tokensPerSecond: 1000 * rnd() });
+    if (s % 50 === 0) rows.push({ split: 'validation', step: s, time: s / 10, loss: rnd(), bleu: 10 * rnd() });
+  }
+  const cols = new RunSeries(rows.slice(0, 123));
+  cols.append(rows.slice(123, 124));
+  cols.append(rows.slice(124));
+  for (const chart of CHARTS)
+    for (const m of chart.metrics)
+      for (const x of ['step', 'time'] as const) {
+        const want = pointsOf(rows, m, x);
+        assert.deepEqual(cols.points(m, x), want, `${m.split} ${m.key} by ${x}`);
+        assert.equal(cols.has(m), want.x.length > 0);
+      }
+  assert.deepEqual(cols.extent('step'), [1, 500]);
+  const y = cols.points(CHARTS[0].metrics[0], 'step').y;
+  let cache = emaExtend(y.slice(0, 10), 0.9);
+  cache = emaExtend(y.slice(0, 300), 0.9, cache);
+  cache = emaExtend(y, 0.9, cache);
+  close(cache.out, ema(y, 0.9));
+  close(emaExtend(y, 0.5, cache).out, ema(y, 0.5)); // a new weight starts again // a new weight starts again
+});
+
+test('a run resumed out of order is still drawn in x order', () => {
+  const cols = new RunSeries([
+    { split: 'train', step: 10, time: 1, loss: 1 },
+    { split: 'train', step: 5, time: 0.5, loss: 2 },
+  ]);
+  assert.deepEqual(cols.points(CHARTS[0].metrics[0], 'step'), { x: [5, 10], y: [2, 1] });
+});
+
+test('a long series is drawn at every k-th point and always its last; a short one whole', () => {
+  const x = Array.from({ length: 10 }, (_, i) => i + 1);
+  const y = x.map((v) => v * 10);
+  assert.deepEqual(thin({ x, y }, 4), { x: [1, 4, 7, 10], y: [10, 40, 70, 100] }, 'k = 3: 1, 4, 7 and the last (10) which the grid also hits');
+  assert.deepEqual(thin({ x, y }, 3), { x: [1, 5, 9, 10], y: [10, 50, 90, 100] }, 'k = 4: 1, 5, 9, then the last');
+  const short = { x: [1, 2], y: [3, 4] };
+  assert.equal(thin(short, 4), short);
 });

@@ -10,7 +10,7 @@ import { LineChart, type SeriesSpec } from '../shared/charts';
 import { parseColor } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
 import { Host } from '../shared/vscodeApi';
-import { align, chartsFor, ema, formatDuration, matchingWords, pointsOf, probeAt, type ChartDef, type Points, type XKind } from './series';
+import { align, CHARTS, emaExtend, formatDuration, matchingWords, probeAt, RunSeries, thin, type ChartDef, type EmaCache, type Points, type XKind } from './series';
 import '../shared/base.css';
 import './main.css';
 
@@ -53,8 +53,13 @@ function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 }
 
+/** Read from the theme once per theme (reading styles on every redraw costs a style recalc each). */
+const colourCache = new Map<number, [number, number, number]>();
 function runColour(i: number, alpha = 1): string {
-  const [r, g, b] = parseColor(cssVar(RUN_COLOURS[i % RUN_COLOURS.length], ''), FALLBACK[i % FALLBACK.length]);
+  const k = i % RUN_COLOURS.length;
+  let rgb = colourCache.get(k);
+  if (!rgb) colourCache.set(k, (rgb = parseColor(cssVar(RUN_COLOURS[k], ''), FALLBACK[k % FALLBACK.length])));
+  const [r, g, b] = rgb;
   return alpha >= 1 ? `rgb(${r}, ${g}, ${b})` : `rgba(${r}, ${g}, ${b}, ${alpha})`;
 }
 
@@ -268,15 +273,26 @@ function renderDifferences(): void {
 
 // ---- charts --------------------------------------------------------------------------------
 
-/** The series a chart draws for the runs: spec and points, in the same order. */
-function seriesOf(def: ChartDef): { specs: SeriesSpec[]; points: Points[] } {
+/** Each run's metrics as columns (grown on run/append), and the smoothed curves made from them. */
+const columns = new Map<string, RunSeries>();
+const smoothed = new Map<string, EmaCache>();
+const columnsOf = (r: RunView) => columns.get(r.id) ?? new RunSeries();
+
+/** The charts some run has data for, in CHARTS order. */
+function chartDefs(): ChartDef[] {
+  return CHARTS.filter((c) => runs.some((r) => c.metrics.some((m) => columnsOf(r).has(m))));
+}
+
+/** The series a chart draws for the runs: spec and points, in the same order (points only when asked). */
+function seriesOf(def: ChartDef, withPoints = true): { specs: SeriesSpec[]; points: Points[] } {
   const specs: SeriesSpec[] = [];
   const points: Points[] = [];
   const many = runs.length > 1;
   runs.forEach((r, i) => {
+    const cols = columnsOf(r);
     for (const m of def.metrics) {
-      const p = pointsOf(r.rows, m, settings.xKind);
-      if (p.x.length === 0) continue;
+      if (!cols.has(m)) continue;
+      const p = withPoints ? cols.points(m, settings.xKind) : { x: [], y: [] };
       const label = many ? `${r.name}: ${m.label}` : m.label;
       if (m.smooth && settings.smoothing > 0) {
         if (!many) {
@@ -284,7 +300,12 @@ function seriesOf(def: ChartDef): { specs: SeriesSpec[]; points: Points[] } {
           points.push(p);
         }
         specs.push({ label, color: runColour(i), width: 1.75 });
-        points.push({ x: p.x, y: ema(p.y, settings.smoothing) });
+        if (withPoints) {
+          const key = `${r.id}/${m.split}/${m.key}/${settings.xKind}`;
+          const cache = emaExtend(p.y, settings.smoothing, smoothed.get(key));
+          smoothed.set(key, cache);
+          points.push({ x: p.x, y: cache.out });
+        }
       } else {
         const validation = m.split === 'validation';
         specs.push({ label, color: runColour(i), width: validation ? 1.5 : 1.75, dash: validation ? [6, 3] : undefined, points: validation });
@@ -292,7 +313,8 @@ function seriesOf(def: ChartDef): { specs: SeriesSpec[]; points: Points[] } {
       }
     }
   });
-  return { specs, points };
+  // Smoothing reads every point; drawing, at most MAX_DRAWN_POINTS of each series.
+  return { specs, points: points.map((p) => thin(p)) };
 }
 
 /** Two charts a row on a wide panel, one on a narrow one. */
@@ -312,7 +334,7 @@ function rebuildCharts(): void {
   charts.clear();
   chartsBox.replaceChildren();
   dynamicsBox.replaceChildren();
-  const defs = chartsFor(runs);
+  const defs = chartDefs();
   if (defs.length === 0) {
     chartsBox.append(el('p', { class: 'empty' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The first numbers appear after a few steps…' : 'This run wrote no metrics.'));
     app.dataset.series = '';
@@ -334,24 +356,21 @@ function rebuildCharts(): void {
   measureRepaint(performance.now());
 }
 
-/** The first and last x of any row of any run: every chart shows the same stretch of training. */
+/** The first and last x of any point of any run: every chart shows the same stretch of training. */
 function xExtent(): number[] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const r of runs)
-    for (const row of r.rows) {
-      const x = settings.xKind === 'step' ? row.step : row.time;
-      if (typeof x !== 'number' || !Number.isFinite(x) || row.split === 'test') continue;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-    }
+  for (const r of runs) {
+    const e = columnsOf(r).extent(settings.xKind);
+    if (e) [lo, hi] = [Math.min(lo, e[0]), Math.max(hi, e[1])];
+  }
   return lo <= hi ? [lo, hi] : [];
 }
 
 /** Which series the charts hold: new series (a first validation point…) rebuild them. */
 function seriesSignature(): string {
-  return chartsFor(runs)
-    .map((d) => `${d.name}:${seriesOf(d).specs.map((s) => s.label).join(',')}`)
+  return chartDefs()
+    .map((d) => `${d.name}:${seriesOf(d, false).specs.map((s) => s.label).join(',')}`)
     .join(';');
 }
 
@@ -463,6 +482,9 @@ window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
   switch (m.type) {
     case 'runs/show':
       runs = m.runs;
+      columns.clear();
+      smoothed.clear();
+      for (const r of runs) columns.set(r.id, new RunSeries(r.rows));
       differences = m.differences;
       cursorX = null;
       shownEvaluation.clear();
@@ -472,6 +494,7 @@ window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
       const r = runs.find((x) => x.id === m.id);
       if (!r) return;
       r.rows.push(...m.rows);
+      columns.get(r.id)?.append(m.rows);
       r.probes.push(...m.probes);
       renderRuns();
       if (m.probes.length) renderProbes();
@@ -495,6 +518,7 @@ window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
 
 // The theme changed: colours are read again and the charts redrawn.
 new MutationObserver(() => {
+  colourCache.clear();
   if (runs.length) {
     renderRuns();
     renderDifferences();

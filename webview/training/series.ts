@@ -97,23 +97,146 @@ export function pointsOf(rows: MetricRow[], metric: MetricSpec, xKind: XKind): P
 /**
  * Several series on one x axis: the union of their x values, each series null where it has no
  * point (uPlot draws across the gaps). Equal x values in one series keep the last. `extraX`
- * adds x values with no point (the ends of a range that charts side by side share).
+ * adds x values with no point (the ends of a range that charts side by side share). Each
+ * series' x must be ascending (as pointsOf and RunSeries give them): the union is a k-way
+ * merge, linear in the points, and series that share one x array are merged once.
  */
 export function align(series: Points[], extraX: number[] = []): Array<Array<number | null>> {
-  const all: number[] = [...extraX];
-  for (const s of series) for (const v of s.x) all.push(v);
-  all.sort((a, b) => a - b);
+  const xsList: number[][] = [];
+  for (const s of series) if (!xsList.includes(s.x)) xsList.push(s.x);
+  const extra = [...extraX].sort((a, b) => a - b);
+  xsList.push(extra);
+  const at = new Array<number>(xsList.length).fill(0);
   const xs: number[] = [];
-  for (const v of all) if (xs.length === 0 || xs[xs.length - 1] !== v) xs.push(v);
-  const index = new Map<number, number>();
-  xs.forEach((v, i) => index.set(v, i));
+  for (;;) {
+    let min = Infinity;
+    for (let k = 0; k < xsList.length; k++) if (at[k] < xsList[k].length && xsList[k][at[k]] < min) min = xsList[k][at[k]];
+    if (min === Infinity) break;
+    xs.push(min);
+    for (let k = 0; k < xsList.length; k++) while (at[k] < xsList[k].length && xsList[k][at[k]] === min) at[k]++;
+  }
   const out: Array<Array<number | null>> = [xs];
   for (const s of series) {
     const col: Array<number | null> = new Array(xs.length).fill(null);
-    for (let i = 0; i < s.x.length; i++) col[index.get(s.x[i])!] = s.y[i];
+    let j = 0;
+    for (let i = 0; i < s.x.length; i++) {
+      while (xs[j] < s.x[i]) j++;
+      col[j] = s.y[i];
+    }
     out.push(col);
   }
   return out;
+}
+
+/**
+ * One run's metrics as columns, one per split and metric, grown as rows arrive: what the charts
+ * read on every redraw without going over the rows again.
+ */
+export class RunSeries {
+  private readonly cols = new Map<string, { step: number[]; time: number[]; y: number[]; sorted: boolean }>();
+
+  constructor(rows: MetricRow[] = []) {
+    this.append(rows);
+  }
+
+  append(rows: MetricRow[]): void {
+    for (const r of rows) {
+      if (typeof r.step !== 'number' || typeof r.time !== 'number' || !Number.isFinite(r.step) || !Number.isFinite(r.time)) continue;
+      for (const k in r) {
+        if (k === 'step' || k === 'time' || k === 'split' || k === 'epoch') continue;
+        const v = r[k];
+        if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+        const key = `${r.split}/${k}`;
+        let c = this.cols.get(key);
+        if (!c) this.cols.set(key, (c = { step: [], time: [], y: [], sorted: true }));
+        const n = c.step.length;
+        if (n > 0 && (r.step < c.step[n - 1] || r.time < c.time[n - 1])) c.sorted = false;
+        c.step.push(r.step);
+        c.time.push(r.time);
+        c.y.push(v);
+      }
+    }
+  }
+
+  has(metric: Pick<MetricSpec, 'key' | 'split'>): boolean {
+    return this.cols.has(`${metric.split}/${metric.key}`);
+  }
+
+  /** The metric's points on an x axis (the column itself: callers read, never write). */
+  points(metric: Pick<MetricSpec, 'key' | 'split'>, xKind: XKind): Points {
+    const c = this.cols.get(`${metric.split}/${metric.key}`);
+    if (!c) return { x: [], y: [] };
+    const x = xKind === 'step' ? c.step : c.time;
+    if (c.sorted) return { x, y: c.y };
+    const order = x.map((_, k) => k).sort((a, b) => x[a] - x[b]);
+    return { x: order.map((k) => x[k]), y: order.map((k) => c.y[k]) };
+  }
+
+  /** The first and last x of any train or validation point. */
+  extent(xKind: XKind): [number, number] | undefined {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [key, c] of this.cols) {
+      if (key.startsWith('test/') || c.step.length === 0) continue;
+      const x = xKind === 'step' ? c.step : c.time;
+      lo = Math.min(lo, c.sorted ? x[0] : Math.min(...x));
+      hi = Math.max(hi, c.sorted ? x[x.length - 1] : Math.max(...x));
+    }
+    return lo <= hi ? [lo, hi] : undefined;
+  }
+}
+
+/** Points per series beyond which a chart draws every k-th point (TensorBoard keeps 1,000). */
+export const MAX_DRAWN_POINTS = 1000;
+
+/**
+ * A long series thinned for drawing: every k-th point on a grid of steps fixed by the index
+ * (k = ⌈n / max⌉), so runs that log at the same steps keep the same x values, and the last
+ * point always (the newest value stays on the chart). Shorter series are returned as they are.
+ */
+export function thin(p: Points, max = MAX_DRAWN_POINTS): Points {
+  const n = p.x.length;
+  if (n <= max) return p;
+  const k = Math.ceil(n / max);
+  const x: number[] = [];
+  const y: Array<number | null> = [];
+  for (let i = 0; i < n; i += k) {
+    x.push(p.x[i]);
+    y.push(p.y[i]);
+  }
+  if ((n - 1) % k !== 0) {
+    x.push(p.x[n - 1]);
+    y.push(p.y[n - 1]);
+  }
+  return { x, y };
+}
+
+/** EMA state for a series that only grows: extended by the new values, recomputed when the weight changes. */
+export interface EmaCache {
+  weight: number;
+  last: number;
+  n: number;
+  out: Array<number | null>;
+}
+
+/** ema(values, weight), reusing what `cache` computed for the values' earlier prefix. */
+export function emaExtend(values: Array<number | null>, weight: number, cache?: EmaCache): EmaCache {
+  const c: EmaCache = cache && cache.weight === weight && cache.out.length <= values.length ? cache : { weight, last: 0, n: 0, out: [] };
+  if (weight <= 0) {
+    for (let i = c.out.length; i < values.length; i++) c.out.push(values[i]);
+    return c;
+  }
+  for (let i = c.out.length; i < values.length; i++) {
+    const v = values[i];
+    if (v == null || !Number.isFinite(v)) {
+      c.out.push(null);
+      continue;
+    }
+    c.last = c.last * weight + (1 - weight) * v;
+    c.n++;
+    c.out.push(c.last / (1 - Math.pow(weight, c.n)));
+  }
+  return c;
 }
 
 /** The charts that some run has data for, in CHARTS order. */
