@@ -9,6 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DataError } from '../core/data/pairs';
+import { analyzeTask } from '../core/experimentAnalysis';
+import { EXPERIMENTS } from '../core/runs/experiments';
+import { experimentTask } from '../core/runs/runExperiment';
 import { analogyTask, Args, evalTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
 import { createRun, RunError, validateRunConfig } from '../core/runs/runs';
 import { runConfigFromArgs, trainRun } from '../core/runs/trainRun';
@@ -55,6 +58,9 @@ const HELP = `seqlens: sequence models in a terminal
   seqlens translate [--model DIR|en-ko] --file FILE [--beam K]    (one translation per line, one model load)
   seqlens eval --model DIR --data FILE [--beam K]   (BLEU for pairs, accuracy for tags/labels, perplexity for text)
   seqlens runs [--dir WORKSPACE]   (the runs in WORKSPACE/.seqlens/runs)
+  seqlens experiment --experiment ${EXPERIMENTS.map((e) => e.id).join('|')} [--dir WORKSPACE]
+                (one of the course's experiments: its runs trained, then the comparison)
+  seqlens analyze --experiment ID --runs '{"key":"RUN DIR",…}'   (the comparison of trained runs)
   seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
   seqlens neighbors [--vectors FILE|DIR|default] --word W [-k 10]   (default: the embedded WordNet vectors)
   seqlens analogy [--vectors FILE|DIR|default] --a A --b B --c C [-k 10]
@@ -94,6 +100,8 @@ const VERBS: Record<string, (a: Args, hooks: TaskHooks) => Promise<TaskResult>> 
   train: trainCommand,
   eval: evalTask,
   runs: runsTask,
+  experiment: experimentTask,
+  analyze: analyzeTask,
   translate: translateTask,
   trace: traceTask,
   neighbors: neighborsTask,

@@ -363,6 +363,8 @@ async function trainHeads(a: Args, hooks: TaskHooks, task: 'tag' | 'classify'): 
   }
   const from = resumed(hooks);
   const split = splitPairs(examples, seed, 500, 0);
+  // --limit N: train on the first N training examples only (the held-out ones stay the same).
+  if (a.flags.has('limit')) split.train = split.train.slice(0, num(a, 'limit', split.train.length, isPositiveInt));
   const vocab = from ? new Vocab(from.meta.vocab as string[]) : Vocab.build(split.train.map((e) => e.words), { minCount: num(a, 'min-count', 1, isPositiveInt) });
   const tagNames = from ? (from.meta.tagNames as string[]) : [...new Set(examples.flatMap((e) => e.tags))].sort();
   const classNames = from ? (from.meta.classNames as string[]) : task === 'classify' ? [...new Set(examples.map((e) => e.label))].sort() : [];

@@ -25,6 +25,8 @@ export interface RunConfig {
   parent?: { id: string; setting: string; from: unknown; to: unknown };
   /** A size preset's name, when one was chosen. */
   preset?: string;
+  /** Set for a run of one of the course's experiments: the experiment's folder id and this run's role. */
+  experiment?: { id: string; key: string };
 }
 
 export interface RunStatus {
@@ -62,3 +64,30 @@ export interface ProbeRow {
 
 /** What a training run reports while it trains. */
 export type RunEvent = { type: 'metric'; row: MetricRow } | { type: 'probes'; row: ProbeRow } | { type: 'state'; status: RunStatus };
+
+/** The comparison at the end of one of the course's experiments. */
+export interface ExperimentResult {
+  /** Rows of a table: the first column names the row, one column per run or measure. */
+  table: { columns: string[]; rows: Array<Array<string | number>> };
+  /** A chart of the comparison: x values and one series per run. */
+  chart?: { title: string; x: string; log?: boolean; xs: number[]; series: Array<{ label: string; values: Array<number | null> }> };
+  /** What the numbers say, in a sentence or two. */
+  conclusion: string;
+}
+
+/** experiment.json */
+export interface ExperimentRecord {
+  version: 1;
+  id: string;
+  experiment: string;
+  title: string;
+  question: string;
+  /** The runs by their role, with their folder's id. */
+  runs: Array<{ key: string; id: string; name: string; compared: boolean }>;
+  state: 'training' | 'analysing' | 'done' | 'failed' | 'stopped';
+  startedAt: number;
+  endedAt?: number;
+  result?: ExperimentResult;
+  error?: string;
+}
+

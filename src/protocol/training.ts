@@ -2,9 +2,9 @@
  * Training in the editor: the engine's run requests and events, and the messages between the
  * training dashboard and its owner. Types only (no vscode, no DOM, no tfjs).
  */
-import type { MetricRow, ProbeRow, RunConfig, RunEvent, RunState, RunStatus } from './runs';
+import type { ExperimentRecord, ExperimentResult, MetricRow, ProbeRow, RunConfig, RunEvent, RunState, RunStatus } from './runs';
 
-export type { MetricRow, ProbeRow, RunConfig, RunEvent, RunState, RunStatus };
+export type { ExperimentRecord, ExperimentResult, MetricRow, ProbeRow, RunConfig, RunEvent, RunState, RunStatus };
 
 /** What the dashboard shows of one run. */
 export interface RunView {
@@ -30,7 +30,7 @@ export interface RunView {
 
 export type TrainingToWebview =
   /** The runs on show: one, or several to compare (their curves overlaid). */
-  | { type: 'runs/show'; runs: RunView[]; differences: Array<{ setting: string; values: string[] }> }
+  | { type: 'runs/show'; runs: RunView[]; differences: Array<{ setting: string; values: string[] }>; experiment?: ExperimentRecord }
   /** New rows and probes of a run on show, as they are written. */
   | { type: 'run/append'; id: string; rows: MetricRow[]; probes: ProbeRow[] }
   | { type: 'run/state'; id: string; state: RunState; metrics: Record<string, number | string>; queuePosition?: number; error?: string };

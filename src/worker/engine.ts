@@ -9,6 +9,7 @@ import { DEFAULT_MODEL_IDS, MODEL_LABELS } from '../protocol/trace';
 import { DEFAULT_VECTORS_ID, defaultVectorsPath, LoadedLanguageModel, loadDefaultModel, loadLanguageModel } from '../core/defaultModels';
 import { setupBackend } from '../core/tfjs/backend';
 import { DataError } from '../core/data/pairs';
+import { analyzeTask } from '../core/experimentAnalysis';
 import { analogyTask, argsOf, evalTask, neighborsTask, runsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
 import { BadInputError, traceLanguageModel } from '../core/trace';
 import { ImportedModel, importLayersModel, isLayersModel, ModelImportError, recurrentLayerNames } from '../core/imports/layersModel';
@@ -24,7 +25,7 @@ import { loadVectorFile, toProjectorTsv, toWord2VecBinary, toWord2VecText, Vecto
 import { WordVectors } from '../core/word2vec/vectors';
 import { loadCheckpoint } from '../core/checkpoint';
 
-const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask };
+const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask, analyze: analyzeTask };
 
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMetrics, readProbes, readRunConfig, readRunStatus } from '../../src/core/runs/runs';
+import type { ExperimentRecord } from '../../src/protocol/runs';
 import type { SeqLensApi } from '../../src/extension/extension';
 import { harness, setTheme, waitFor } from './harness';
 
@@ -215,6 +216,32 @@ describe('SeqLens: Train in the editor', function () {
     assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .run-info').textContent`)) ?? '', new RegExp(`variant of ${tanhRun.id}`));
     const differing = await panel<string[]>(`[...document.querySelectorAll('table.differences tr[data-setting]')].map(tr => tr.dataset.setting)`);
     assert.deepStrictEqual(differing, ['activation', 'model'], 'the cell (and the activation only an RNN has)');
+  });
+
+  it('runs an experiment of the course in one click and ends in a comparison a learner can read', async function () {
+    const rec = (await vscode.commands.executeCommand('seqlens.runExperiment', { id: 'vanishing-gradients', wait: true })) as ExperimentRecord | undefined;
+    assert.ok(rec, `ran (${api.lastNotice})`);
+    assert.strictEqual(rec.state, 'done', rec.error);
+    assert.deepStrictEqual(rec.runs.map((r) => r.key), ['tanh', 'sigmoid']);
+    const dirs = rec.runs.map((r) => path.join(workspace, '.seqlens', 'runs', r.id));
+    assert.deepStrictEqual(dirs.map((d) => readRunConfig(d).options.activation), ['tanh', 'sigmoid']);
+    assert.ok(fs.existsSync(path.join(workspace, '.seqlens', 'experiments', rec.id, 'experiment.json')), 'kept in the workspace');
+    // The measured comparison: the gradient ten steps back is far smaller with sigmoid.
+    const chart = rec.result!.chart!;
+    const [tanh, sigmoid] = chart.series.map((x) => x.values[10]!);
+    assert.ok(tanh > 100 * sigmoid, `‖∂h_T/∂h_t‖ ten steps back: tanh ${tanh}, sigmoid ${sigmoid}`);
+    assert.match(rec.result!.conclusion, /Ten steps back, the RNN tanh still passes/);
+    assert.deepStrictEqual(api.training.dashboard.shownIds, rec.runs.map((r) => r.id));
+    if (!harness.available) return;
+    await waitFor('the comparison on the dashboard', () => panel<string>(`document.getElementById('experiment')?.dataset.state`).then((st) => st === 'done'));
+    assert.strictEqual(await panel<string>(`document.querySelector('#experiment .conclusion').textContent`), rec.result!.conclusion);
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('#experiment table.experiment-table tr').length`), rec.result!.table.rows.length + 1);
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('#experiment .chart[data-name="experiment"] canvas').length`), 1);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
+    await harness.screenshot('training-experiment-dark');
+    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
+    await harness.screenshot('training-experiment-light');
   });
 
   it('uses the trained models in Translate Selection and the timestep panel', async () => {

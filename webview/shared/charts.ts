@@ -22,6 +22,8 @@ export interface LineChartOptions {
   series: SeriesSpec[];
   /** 'step' or 'time' (seconds, shown as m:ss). */
   xKind: 'step' | 'time';
+  /** The x axis's label (default: step, or time (m:ss)). */
+  xLabel?: string;
   log?: boolean;
   /** The x value under the cursor (null when the pointer leaves). */
   onCursor?: (x: number | null) => void;
@@ -63,11 +65,11 @@ export class LineChart {
         y: o.log ? { distr: 3 } : { auto: true },
       },
       axes: [
-        { ...axis, values: o.xKind === 'time' ? (_u, ticks) => ticks.map(formatTime) : undefined, label: o.xKind === 'time' ? 'time (m:ss)' : 'step', labelSize: 18 },
+        { ...axis, values: o.xKind === 'time' ? (_u, ticks) => ticks.map(formatTime) : undefined, label: o.xLabel ?? (o.xKind === 'time' ? 'time (m:ss)' : 'step'), labelSize: 18 },
         { ...axis, size: 56 },
       ],
       series: [
-        { label: o.xKind === 'time' ? 'time' : 'step', value: (_u, v) => (v == null ? '—' : o.xKind === 'time' ? formatTime(v) : String(Math.round(v))) },
+        { label: o.xLabel ?? (o.xKind === 'time' ? 'time' : 'step'), value: (_u, v) => (v == null ? '—' : o.xKind === 'time' ? formatTime(v) : String(Math.round(v))) },
         ...o.series.map((s) => ({
           label: s.label,
           stroke: s.color,

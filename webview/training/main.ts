@@ -5,7 +5,7 @@
  * evaluation under the chart's cursor. Colours come from the theme.
  */
 import { headline } from '../../src/core/runs/headline';
-import type { MetricRow, RunState, RunView, TrainingFromWebview, TrainingToWebview } from '../../src/protocol/training';
+import type { ExperimentRecord, MetricRow, RunState, RunView, TrainingFromWebview, TrainingToWebview } from '../../src/protocol/training';
 import { LineChart, type SeriesSpec } from '../shared/charts';
 import { parseColor } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
@@ -26,6 +26,7 @@ let settings = host.state({ smoothing: 0.6, log: false, xKind: 'step' });
 
 const app = document.getElementById('app')!;
 const header = el('div', { class: 'header', id: 'header' });
+const experimentBox = el('section', { class: 'experiment', id: 'experiment', 'aria-label': 'Experiment' });
 const runsBox = el('div', { class: 'runs', id: 'runs' });
 const controls = el('div', { class: 'controls', id: 'controls', role: 'toolbar', 'aria-label': 'Chart settings' });
 const differencesBox = el('div', { class: 'differences-box', id: 'differences' });
@@ -34,12 +35,14 @@ const chartsBox = el('div', { class: 'charts', id: 'charts' });
 const probesBox = el('section', { class: 'probes', id: 'probes', 'aria-label': 'Watch it learn' });
 const dynamicsBox = el('div', { class: 'charts', id: 'dynamics' });
 const status = el('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
-app.append(header, runsBox, differencesBox, controls, chartsBox, probesBox, dynamicsBox, status);
+app.append(header, experimentBox, runsBox, differencesBox, controls, chartsBox, probesBox, dynamicsBox, status);
 const PRIMARY = new Set(['loss', 'bleu', 'accuracy', 'perplexity']);
 app.dataset.state = 'waiting';
 
 let runs: RunView[] = [];
 let differences: Array<{ setting: string; values: string[] }> = [];
+let experiment: ExperimentRecord | undefined;
+let experimentChart: LineChart | undefined;
 const charts = new Map<string, { chart: LineChart; def: ChartDef; box: HTMLElement }>();
 let cursorX: number | null = null;
 const shownEvaluation = new Map<string, number | null>();
@@ -466,11 +469,81 @@ function renderProbes(): void {
   probesBox.replaceChildren(...parts);
 }
 
+// ---- experiment ----------------------------------------------------------------------------
+
+const EXPERIMENT_STATE: Record<ExperimentRecord['state'], string> = {
+  training: 'training its runs',
+  analysing: 'measuring the comparison',
+  done: 'done',
+  failed: 'failed',
+  stopped: 'stopped',
+};
+
+/** One of the course's experiments: the question, then (when its runs are done) what they show. */
+function renderExperiment(): void {
+  experimentChart?.destroy();
+  experimentChart = undefined;
+  if (!experiment) {
+    experimentBox.replaceChildren();
+    experimentBox.hidden = true;
+    return;
+  }
+  const e = experiment;
+  experimentBox.hidden = false;
+  experimentBox.dataset.state = e.state;
+  experimentBox.dataset.experiment = e.experiment;
+  const parts: HTMLElement[] = [];
+  const title = el('h3', {}, `Experiment: ${e.title}`);
+  title.append(el('span', { class: `badge state-${e.state === 'done' ? 'done' : e.state === 'failed' ? 'failed' : 'training'}` }, EXPERIMENT_STATE[e.state]));
+  parts.push(title, el('p', { class: 'question' }, e.question));
+  if (e.error) parts.push(el('p', { class: 'problems' }, e.error));
+  const r = e.result;
+  if (r) {
+    parts.push(el('p', { class: 'conclusion' }, r.conclusion));
+    const body = el('div', { class: 'experiment-body' });
+    if (r.chart) {
+      const box = el('div', { class: 'chart experiment-chart', 'data-name': 'experiment' });
+      body.append(box);
+      experimentChart = new LineChart(
+        box,
+        {
+          title: r.chart.title,
+          width: Math.min(560, chartWidth()),
+          height: 200,
+          series: r.chart.series.map((sr, i) => ({ label: sr.label, color: runColour(i), width: 2, points: true })),
+          xKind: 'step',
+          xLabel: r.chart.x,
+          log: r.chart.log,
+          onCursor: () => undefined,
+          axisColor: cssVar('--vscode-descriptionForeground', '#999'),
+          gridColor: cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'),
+        },
+        [r.chart.xs, ...r.chart.series.map((sr) => sr.values)],
+      );
+    }
+    const table = el('table', { class: 'experiment-table' });
+    const head = el('tr');
+    for (const c of r.table.columns) head.append(el('th', { scope: 'col' }, c));
+    table.append(head);
+    for (const row of r.table.rows) {
+      const tr = el('tr');
+      row.forEach((v, i) => tr.append(el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}, String(v))));
+      table.append(tr);
+    }
+    body.append(table);
+    parts.push(body);
+  } else if (e.state === 'training' || e.state === 'analysing') {
+    parts.push(el('p', { class: 'note' }, e.state === 'training' ? 'The runs train one after the other; their curves are below. The comparison is measured when the last one is done.' : 'All runs are done: measuring the comparison on their checkpoints…'));
+  }
+  experimentBox.replaceChildren(...parts);
+}
+
 // ---- messages ------------------------------------------------------------------------------
 
 function renderAll(): void {
   app.dataset.state = 'shown';
   app.dataset.runs = runs.map((r) => r.id).join(' ');
+  renderExperiment();
   renderRuns();
   renderDifferences();
   rebuildCharts();
@@ -486,6 +559,7 @@ window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
       smoothed.clear();
       for (const r of runs) columns.set(r.id, new RunSeries(r.rows));
       differences = m.differences;
+      experiment = m.experiment;
       cursorX = null;
       shownEvaluation.clear();
       renderAll();
@@ -520,6 +594,7 @@ window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
 new MutationObserver(() => {
   colourCache.clear();
   if (runs.length) {
+    renderExperiment();
     renderRuns();
     renderDifferences();
     rebuildCharts();

@@ -5,6 +5,7 @@
  */
 import { Rng } from '../random';
 import { detokenize, generateCorpus, grammarTagOf, SentenceGrammar } from './grammar';
+import { generateLongRange } from './longRange';
 import { generateTranslationPairs } from './translationGrammar';
 
 export const BUILTIN_PREFIX = 'builtin:';
@@ -63,6 +64,16 @@ export const BUILTIN_CORPORA: readonly BuiltinCorpus[] = [
       }
       return lines.join('\n') + '\n';
     },
+  },
+  {
+    id: 'long-range',
+    task: 'classify',
+    label: 'A long-range dependency: "I grew up in France … I speak fluent ___"',
+    detail: '6,000 sentences: a country, 0–24 words that say nothing of it, then "so i speak fluent"; the label is the language',
+    make: () =>
+      generateLongRange(6000, SEED)
+        .map((s) => `${s.language}\t${s.words.slice(0, s.words.lastIndexOf('fluent') + 1).join(' ')}`)
+        .join('\n') + '\n',
   },
   {
     id: 'grammar-words',

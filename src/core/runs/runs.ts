@@ -103,6 +103,7 @@ export function validateRunConfig(value: unknown, file = 'config.json'): RunConf
     probes: [...((c.probes as string[]) ?? [])],
     ...(c.parent ? { parent: c.parent as RunConfig['parent'] } : {}),
     ...(typeof c.preset === 'string' ? { preset: c.preset } : {}),
+    ...(c.experiment && typeof (c.experiment as { id?: unknown }).id === 'string' ? { experiment: c.experiment as RunConfig['experiment'] } : {}),
   };
 }
 

@@ -7,8 +7,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { experimentsRoot, readExperiment } from '../../core/runs/experiments';
 import { readMetrics, readProbes, readRunConfig, readRunStatus } from '../../core/runs/runs';
-import type { MetricRow, ProbeRow, RunView, TrainingFromWebview, TrainingToWebview } from '../../protocol/training';
+import type { ExperimentRecord, MetricRow, ProbeRow, RunView, TrainingFromWebview, TrainingToWebview } from '../../protocol/training';
 import type { SeqLensContext } from '../context';
 import { createPagePanel } from '../shared/webviewHtml';
 import type { TrainingService } from './trainingService';
@@ -41,6 +42,7 @@ export class DashboardPanel implements vscode.Disposable {
   cursorEvaluation: { id: string; step: number | null } | undefined;
   readonly repaintMs: number[] = [];
   lastShown: RunView[] = [];
+  lastExperiment: ExperimentRecord | undefined;
 
   constructor(
     private readonly ctx: SeqLensContext,
@@ -129,7 +131,26 @@ export class DashboardPanel implements vscode.Disposable {
     this.pending.clear();
     const runs = this.dirs.map((d) => this.view(d));
     this.lastShown = runs;
-    this.post({ type: 'runs/show', runs, differences: settingDifferences(runs) });
+    this.lastExperiment = this.experimentOf(runs);
+    this.post({ type: 'runs/show', runs, differences: settingDifferences(runs), experiment: this.lastExperiment });
+  }
+
+  /** The experiment the shown runs make up (all of one experiment), read from its experiment.json. */
+  private experimentOf(runs: RunView[]): ExperimentRecord | undefined {
+    const ids = new Set(runs.map((r) => r.config?.experiment?.id));
+    const [id] = ids;
+    if (ids.size !== 1 || !id || runs.length < 2) return undefined;
+    try {
+      return readExperiment(path.join(experimentsRoot(path.dirname(runs[0].dir)), id));
+    } catch (e) {
+      this.ctx.log.warn(`experiment ${id}: ${(e as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Reads the shown runs (and their experiment) again, when the panel is up. */
+  refresh(): void {
+    if (this.panel && this.ready) this.sendAll();
   }
 
   private flush(): void {

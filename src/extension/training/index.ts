@@ -7,8 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BUILTIN_CORPORA, BUILTIN_PREFIX, builtinFor } from '../../core/data/builtinCorpora';
-import { readRunConfig, RunConfig, RunSummary, RunTask, writeJsonAtomically } from '../../core/runs/runs';
+import { newRunId, readRunConfig, RunConfig, RunSummary, RunTask, writeJsonAtomically } from '../../core/runs/runs';
 import { variantConfig, variantSettings } from '../../core/runs/variants';
+import { EXPERIMENTS, experimentRunConfig, experimentsRoot, writeExperiment, type ExperimentRecord, type ExperimentResult } from '../../core/runs/experiments';
 import type { SeqLensContext } from '../context';
 import { objectArg, uriArg, type FeatureContribution } from '../features';
 import { DashboardPanel } from './dashboardPanel';
@@ -249,6 +250,69 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
         const started = await service.start(readRunConfig(dir)); // config.json as it is now, edits included
         dashboard.show([started.dir]);
         return started.dir;
+      },
+      /** One of the course's experiments: its runs queued, compared live, then analysed in the worker. */
+      'seqlens.runExperiment': async (arg?: unknown) => {
+        const a = objectArg<{ id: string; wait: boolean }>(arg);
+        const id =
+          a.id ??
+          (typeof arg === 'string' ? arg : undefined) ??
+          (
+            await vscode.window.showQuickPick(
+              EXPERIMENTS.map((e) => ({ label: e.title, description: `about ${e.minutes} min`, detail: e.question, id: e.id })),
+              { title: 'Run an experiment of the course (on the project’s own data)', ignoreFocusOut: true },
+            )
+          )?.id;
+        if (!id) return undefined;
+        const root = service.root();
+        if (!root) throw new Error('Open a folder first: SeqLens keeps runs in the workspace, in .seqlens/runs.');
+        const def = EXPERIMENTS.find((e) => e.id === id);
+        if (!def) throw new Error(`no experiment "${id}" (${EXPERIMENTS.map((e) => e.id).join(', ')})`);
+        const expId = newRunId(experimentsRoot(root), 'experiment', def.id);
+        const expDir = path.join(experimentsRoot(root), expId);
+        const record: ExperimentRecord = { version: 1, id: expId, experiment: def.id, title: def.title, question: def.question, runs: [], state: 'training', startedAt: Date.now() };
+        writeExperiment(expDir, record);
+        const dirs: Record<string, string> = {};
+        const finished: Array<Promise<string>> = [];
+        for (const spec of def.runs) {
+          const started = await service.start(experimentRunConfig(def, spec, expId, dirs));
+          dirs[spec.key] = started.dir;
+          finished.push(started.finished);
+          record.runs.push({ key: spec.key, id: started.id, name: spec.name, compared: spec.compared !== false });
+          writeExperiment(expDir, record);
+        }
+        const shown = def.runs.filter((r) => r.compared !== false).map((r) => dirs[r.key]);
+        dashboard.show(shown);
+        const done = (async () => {
+          const states = await Promise.all(finished);
+          if (states.some((st) => st !== 'done')) {
+            record.state = states.includes('stopped') ? 'stopped' : 'failed';
+            record.error = `runs ended ${states.join(', ')}: the comparison needs every run done`;
+          } else {
+            record.state = 'analysing';
+            writeExperiment(expDir, record);
+            dashboard.refresh();
+            try {
+              const r = await ctx.engine.request('task/run', { verb: 'analyze', options: { experiment: def.id, runs: JSON.stringify(dirs) } });
+              record.result = r.json as ExperimentResult;
+              record.state = 'done';
+            } catch (e) {
+              record.state = 'failed';
+              record.error = e instanceof Error ? e.message : String(e);
+            }
+          }
+          record.endedAt = Date.now();
+          writeExperiment(expDir, record);
+          dashboard.refresh();
+          if (record.state === 'done') {
+            ctx.lastNotice = `${def.title}: ${record.result!.conclusion}`;
+            void vscode.window.showInformationMessage(`SeqLens experiment: ${def.title}. ${record.result!.conclusion.split('. ')[0]}.`, 'Open Comparison').then((act) => {
+              if (act) dashboard.show(shown);
+            });
+          } else ctx.reportError(`Experiment ${def.title}`, new Error(record.error ?? record.state));
+          return record;
+        })();
+        return a.wait ? done : { dir: expDir, id: expId, runs: dirs };
       },
       /** A run with exactly one setting changed, the same seed and data, overlaid on its parent. */
       'seqlens.runVariant': async (arg?: unknown) => {
