@@ -13,27 +13,7 @@ import { pathToFileURL } from 'url';
 import { Rng } from '../src/core/random';
 
 export async function measureRepaint(root: string, log: (...a: unknown[]) => void): Promise<{ median: number; p95: number; count: number }> {
-  const toolsPkg = path.join(root, 'test', 'e2e-tools', 'package.json');
-  let chromium: { launch(o: object): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    chromium = createRequire(toolsPkg)('playwright-core').chromium;
-  } catch {
-    throw new Error('playwright-core is not installed (bash scripts/e2e-tools.sh)');
-  }
-  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium)`);
   log('repaint: the timestep webview in Chromium, 50 tokens × 256 units, 98 steps by keyboard');
-  const dir = path.join(root, 'out', 'bench');
-  fs.mkdirSync(dir, { recursive: true });
-  const html = path.join(dir, 'repaint.html');
-  const asset = (f: string) => pathToFileURL(path.join(root, 'dist', 'webview', f)).toString();
-  fs.writeFileSync(
-    html,
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${asset('timesteps.css')}">
-<script>window.__messages = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__messages.push(m), getState: () => undefined, setState: () => {} });</script>
-</head><body class="vscode-dark" style="--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-red:#f14c4c;--vscode-charts-green:#89d185;--vscode-focusBorder:#0078d4">
-<div id="app" data-entry="timesteps"></div><script src="${asset('timesteps.js')}"></script></body></html>`,
-  );
   const T = 50;
   const H = 256;
   const rng = new Rng(1);
@@ -48,10 +28,8 @@ export async function measureRepaint(root: string, log: (...a: unknown[]) => voi
     truncatedTokens: 0,
     probeMs: 1,
   };
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'] });
+  const { browser, page } = await openWebviewPage(root, 'timesteps', '--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-red:#f14c4c;--vscode-charts-green:#89d185;--vscode-focusBorder:#0078d4', { width: 1400, height: 600 });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 600 } });
-    await page.goto(pathToFileURL(html).toString());
     await page.evaluate((t: typeof trace) => {
       const states: Record<string, { data: Float32Array; shape: number[] }> = {};
       for (const [k, v] of Object.entries(t.layers[0].states)) states[k] = { data: Float32Array.from(v as number[]), shape: [50, 256] };
@@ -81,31 +59,9 @@ export async function measureRepaint(root: string, log: (...a: unknown[]) => voi
  * The page reports each redraw's time: aligning the series, smoothing, uPlot's setData and draw.
  */
 export async function measureDashboardRepaint(root: string, log: (...a: unknown[]) => void, runs = 5, points = 10_000, appends = 30): Promise<{ first: number; median: number; p95: number; count: number }> {
-  const toolsPkg = path.join(root, 'test', 'e2e-tools', 'package.json');
-  let chromium: { launch(o: object): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  try {
-    chromium = createRequire(toolsPkg)('playwright-core').chromium;
-  } catch {
-    throw new Error('playwright-core is not installed (bash scripts/e2e-tools.sh)');
-  }
-  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium)`);
   log(`dashboard-repaint: the training dashboard in Chromium, ${runs} runs × ${points.toLocaleString('en')} points per series, ${appends} streamed updates`);
-  const dir = path.join(root, 'out', 'bench');
-  fs.mkdirSync(dir, { recursive: true });
-  const html = path.join(dir, 'dashboard.html');
-  const asset = (f: string) => pathToFileURL(path.join(root, 'dist', 'webview', f)).toString();
-  fs.writeFileSync(
-    html,
-    `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${asset('training.css')}">
-<script>window.__messages = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__messages.push(m), getState: () => undefined, setState: () => {} });</script>
-</head><body class="vscode-dark" style="--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-charts-green:#89d185;--vscode-charts-purple:#b180d7;--vscode-charts-red:#f14c4c">
-<div id="app" data-entry="training"></div><script src="${asset('training.js')}"></script></body></html>`,
-  );
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'] });
+  const { browser, page } = await openWebviewPage(root, 'training', '--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-charts-green:#89d185;--vscode-charts-purple:#b180d7;--vscode-charts-red:#f14c4c', { width: 1400, height: 900 });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(pathToFileURL(html).toString());
     await page.evaluate(
       ({ runs, points }: { runs: number; points: number }) => {
         const rng = (() => {
@@ -148,4 +104,32 @@ export async function measureDashboardRepaint(root: string, log: (...a: unknown[
   } finally {
     await browser.close();
   }
+}
+
+/** Chromium with one of SeqLens's real webview pages (dist/webview/<entry>.js/.css), as a file page. */
+async function openWebviewPage(root: string, entry: string, bodyStyle: string, viewport: { width: number; height: number }) {
+  const toolsPkg = path.join(root, 'test', 'e2e-tools', 'package.json');
+  let chromium: { launch(o: object): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  try {
+    chromium = createRequire(toolsPkg)('playwright-core').chromium;
+  } catch {
+    throw new Error('playwright-core is not installed (bash scripts/e2e-tools.sh)');
+  }
+  const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(chromiumPath)) throw new Error(`no Chromium at ${chromiumPath} (apt-get install chromium)`);
+  const dir = path.join(root, 'out', 'bench');
+  fs.mkdirSync(dir, { recursive: true });
+  const html = path.join(dir, `${entry}.html`);
+  const asset = (f: string) => pathToFileURL(path.join(root, 'dist', 'webview', f)).toString();
+  fs.writeFileSync(
+    html,
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${asset(`${entry}.css`)}">
+<script>window.__messages = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__messages.push(m), getState: () => undefined, setState: () => {} });</script>
+</head><body class="vscode-dark" style="${bodyStyle}">
+<div id="app" data-entry="${entry}"></div><script src="${asset(`${entry}.js`)}"></script></body></html>`,
+  );
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--allow-file-access-from-files'] });
+  const page = await browser.newPage({ viewport });
+  await page.goto(pathToFileURL(html).toString());
+  return { browser, page };
 }

@@ -26,21 +26,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { measureDashboardRepaint, measureRepaint } from './repaint';
+import { median, type BenchRow } from './result';
 import { benchTrainInEditor, benchTranslateFile } from './trainInEditor';
 import { benchVectorFiles } from './vectorFiles';
 import { benchWord2vec } from './word2vec';
 import { word2vecQuality } from './word2vecQuality';
 
-interface Result {
-  name: string;
-  unit: string;
-  value: number;
-  reference: string;
-  referenceValue: number | null;
-  ratio: number | null;
-  target: string;
-  note?: string;
-}
+type Result = BenchRow;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const json = process.argv.includes('--json');
@@ -51,10 +43,6 @@ const log = (...a: unknown[]) => {
   else console.error(...a);
 };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 class ProbeWorker {
   private readonly worker: Worker;

@@ -21,22 +21,11 @@ import { builtinText } from '../src/core/data/builtinCorpora';
 import { parsePairs } from '../src/core/data/pairs';
 import { createRun, readMetrics, type RunConfig } from '../src/core/runs/runs';
 import { EngineClient } from '../src/worker/client';
+import { median, type BenchRow } from './result';
 
-export interface BenchRow {
-  name: string;
-  unit: string;
-  value: number;
-  reference: string;
-  referenceValue: number | null;
-  ratio: number | null;
-  target: string;
-  note?: string;
-}
+export type { BenchRow };
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+
 
 const CONFIG: RunConfig = {
   version: 1,

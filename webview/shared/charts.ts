@@ -39,6 +39,13 @@ function formatTime(s: number): string {
   return `${m}:${String(r).padStart(2, '0')}`;
 }
 
+/** On a log axis of many decades, a few of them: at most about five labelled, grid lines with them. */
+function decadeFilter(_u: uPlot, splits: number[]): Array<number | null> {
+  const isDecade = (v: number) => v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9;
+  const every = Math.max(1, Math.ceil(splits.filter(isDecade).length / 5));
+  return splits.map((v) => (isDecade(v) && Math.round(Math.log10(v)) % every === 0 ? v : null));
+}
+
 export class LineChart {
   private plot: uPlot;
   private points = 0;
@@ -66,7 +73,17 @@ export class LineChart {
       },
       axes: [
         { ...axis, values: o.xKind === 'time' ? (_u, ticks) => ticks.map(formatTime) : undefined, label: o.xLabel ?? (o.xKind === 'time' ? 'time (m:ss)' : 'step'), labelSize: 18 },
-        { ...axis, size: 56 },
+        o.log
+          ? {
+              ...axis,
+              size: 56,
+              // Many decades (a vanishing gradient spans twelve): label a few, as powers of ten below 0.001.
+              filter: decadeFilter,
+              grid: { ...axis.grid, filter: decadeFilter },
+              ticks: { ...axis.ticks, filter: decadeFilter },
+              values: (_u: uPlot, ticks: number[]) => ticks.map((v) => (v == null ? '' : v >= 0.001 && v < 1e5 ? String(+v.toPrecision(3)) : `1e${Math.round(Math.log10(v))}`)),
+            }
+          : { ...axis, size: 56 },
       ],
       series: [
         { label: o.xLabel ?? (o.xKind === 'time' ? 'time' : 'step'), value: (_u, v) => (v == null ? '—' : o.xKind === 'time' ? formatTime(v) : String(Math.round(v))) },
