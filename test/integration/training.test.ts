@@ -281,14 +281,15 @@ describe('SeqLens: Train in the editor', function () {
 
   it('refuses data with bad lines, each one a Problem at its file:line', async () => {
     const file = path.join(workspace, 'bad-pairs.tsv');
-    fs.writeFileSync(file, 'the cat .\t고양이 .\nno tab on this line\nthe dog .\t개 .\n');
+    fs.writeFileSync(file, 'the cat .\t고양이 .\nno tab on this line\nthe dog .\t개 .\nnor on this one\n');
     try {
       const r = await vscode.commands.executeCommand('seqlens.trainModel', { task: 'translate', model: 'seq2seq', data: file, preset: 'tiny', timeLimit: 0, wait: true });
       assert.strictEqual((r as { state?: string } | undefined)?.state, 'failed');
-      await waitFor('a Problem on the bad line', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length > 0);
+      await waitFor('a Problem on each bad line', () => vscode.languages.getDiagnostics(vscode.Uri.file(file)).length > 0);
       const problems = vscode.languages.getDiagnostics(vscode.Uri.file(file));
-      assert.strictEqual(problems[0].range.start.line, 1, 'line 2 of the file');
-      assert.match(problems[0].message, /tab/i);
+      assert.deepStrictEqual(problems.map((p) => p.range.start.line), [1, 3], 'lines 2 and 4 of the file');
+      for (const p of problems) assert.match(p.message, /expected source<TAB>target, found no tab/);
+      assert.match(api.lastNotice ?? '', /2 bad lines: each is in the Problems panel/);
     } finally {
       fs.rmSync(file, { force: true });
     }

@@ -15,6 +15,20 @@ test('pairs: a line without a tab or with an empty side names the file and line'
   assert.throws(() => parsePairs('\n\n', 'e.tsv'), /e\.tsv: no sentence pairs/);
 });
 
+test('every bad line of a file is named, one `file:line: why` a line after a count (at most 100 listed)', () => {
+  assert.throws(
+    () => parsePairs('a\tb\nno tab\nc\td\n\t x\nalso none\n', 'p.tsv'),
+    (e: Error) =>
+      e instanceof DataError &&
+      e.message === 'p.tsv: 3 bad lines\np.tsv:2: expected source<TAB>target, found no tab\np.tsv:4: empty source sentence\np.tsv:5: expected source<TAB>target, found no tab' &&
+      e.problems.map((p) => p.line).join() === '2,4,5',
+  );
+  assert.throws(() => parseTagged('a\tB\nx\n\ny\n', 't.tsv'), (e: Error) => e instanceof DataError && e.problems.map((p) => p.line).join() === '2,4');
+  assert.throws(() => parseClassified('pos\tgood\nnolabel\nneg\t \n', 'c.tsv'), (e: Error) => e instanceof DataError && /^c\.tsv: 2 bad lines\nc\.tsv:2: expected label<TAB>text\nc\.tsv:3: the text is empty$/.test(e.message));
+  const many = Array.from({ length: 250 }, () => 'bad').join('\n');
+  assert.throws(() => parsePairs(many, 'm.tsv'), (e: Error) => e instanceof DataError && e.message.startsWith('m.tsv: 250 bad lines (the first 100 listed)\n') && e.problems.length === 100);
+});
+
 test('split is deterministic and disjoint', () => {
   const items = Array.from({ length: 100 }, (_, i) => i);
   const a = splitPairs(items, 5, 10, 10);

@@ -5,7 +5,7 @@
  * Errors name the file and the line.
  */
 import { tokenize } from '../tokenizer';
-import { DataError } from './pairs';
+import { BadLines, DataError } from './pairs';
 
 export interface TaggedSentence {
   words: string[];
@@ -15,6 +15,7 @@ export interface TaggedSentence {
 export function parseTagged(text: string, file = '<text>'): TaggedSentence[] {
   const out: TaggedSentence[] = [];
   let cur: TaggedSentence = { words: [], tags: [] };
+  const bad = new BadLines(file);
   const flush = () => {
     if (cur.words.length) out.push(cur);
     cur = { words: [], tags: [] };
@@ -25,11 +26,12 @@ export function parseTagged(text: string, file = '<text>'): TaggedSentence[] {
     .forEach((line, i) => {
       if (line.trim() === '') return flush();
       const cols = line.split('\t');
-      if (cols.length < 2 || cols[0].trim() === '' || cols[1].trim() === '') throw new DataError(`${file}:${i + 1}: expected word<TAB>tag`);
+      if (cols.length < 2 || cols[0].trim() === '' || cols[1].trim() === '') return bad.add(i + 1, 'expected word<TAB>tag');
       cur.words.push(cols[0].trim().toLowerCase());
       cur.tags.push(cols[1].trim());
     });
   flush();
+  bad.throwIfAny();
   if (out.length === 0) throw new DataError(`${file}: no tagged sentences (expected lines of word<TAB>tag)`);
   return out;
 }
@@ -41,17 +43,19 @@ export interface LabeledText {
 
 export function parseClassified(text: string, file = '<text>'): LabeledText[] {
   const out: LabeledText[] = [];
+  const bad = new BadLines(file);
   text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
     .forEach((line, i) => {
       if (line.trim() === '') return;
       const tab = line.indexOf('\t');
-      if (tab <= 0) throw new DataError(`${file}:${i + 1}: expected label<TAB>text`);
+      if (tab <= 0) return bad.add(i + 1, 'expected label<TAB>text');
       const words = tokenize(line.slice(tab + 1)).tokens.map((t) => t.text);
-      if (words.length === 0) throw new DataError(`${file}:${i + 1}: the text is empty`);
+      if (words.length === 0) return bad.add(i + 1, 'the text is empty');
       out.push({ label: line.slice(0, tab).trim(), words });
     });
+  bad.throwIfAny();
   if (out.length === 0) throw new DataError(`${file}: no labelled lines (expected label<TAB>text)`);
   return out;
 }

@@ -9,6 +9,40 @@ import type { PairBatch } from '../models/seq2seq';
 
 export class DataError extends Error {
   override readonly name = 'DataError';
+  constructor(
+    message: string,
+    /** The bad lines of a file, when the error is about them (each `file:line: why` in the message too). */
+    readonly problems: ReadonlyArray<{ line: number; message: string }> = [],
+  ) {
+    super(message);
+  }
+}
+
+/** At most this many bad lines are listed (a file of the wrong format would list every line). */
+export const MAX_LISTED_PROBLEMS = 100;
+
+/**
+ * A file's bad lines, collected as it is read so that the error names all of them (the editor
+ * puts each one in the Problems panel): one `file:line: why` a line of the message, after a
+ * summary line when there are several.
+ */
+export class BadLines {
+  private readonly list: Array<{ line: number; message: string }> = [];
+  private count = 0;
+  constructor(private readonly file: string) {}
+
+  add(line: number, message: string): void {
+    this.count++;
+    if (this.list.length < MAX_LISTED_PROBLEMS) this.list.push({ line, message });
+  }
+
+  throwIfAny(): void {
+    if (this.count === 0) return;
+    const lines = this.list.map((p) => `${this.file}:${p.line}: ${p.message}`);
+    if (this.count === 1) throw new DataError(lines[0], this.list);
+    const listed = this.count > this.list.length ? ` (the first ${this.list.length} listed)` : '';
+    throw new DataError(`${this.file}: ${this.count} bad lines${listed}\n${lines.join('\n')}`, this.list);
+  }
 }
 
 export interface Pair {
@@ -20,15 +54,17 @@ export interface Pair {
 
 export function parsePairs(text: string, file = '<text>'): Pair[] {
   const out: Pair[] = [];
+  const bad = new BadLines(file);
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   lines.forEach((raw, i) => {
     if (raw.trim() === '') return;
     const cols = raw.split('\t');
-    if (cols.length < 2) throw new DataError(`${file}:${i + 1}: expected source<TAB>target, found no tab`);
+    if (cols.length < 2) return bad.add(i + 1, 'expected source<TAB>target, found no tab');
     const [source, target] = cols;
-    if (source.trim() === '' || target.trim() === '') throw new DataError(`${file}:${i + 1}: empty ${source.trim() === '' ? 'source' : 'target'} sentence`);
+    if (source.trim() === '' || target.trim() === '') return bad.add(i + 1, `empty ${source.trim() === '' ? 'source' : 'target'} sentence`);
     out.push({ source: source.trim(), target: target.trim(), line: i + 1 });
   });
+  bad.throwIfAny();
   if (out.length === 0) throw new DataError(`${file}: no sentence pairs (expected lines of source<TAB>target)`);
   return out;
 }

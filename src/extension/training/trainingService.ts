@@ -187,20 +187,25 @@ export class TrainingService implements vscode.Disposable {
       return 'interrupted';
     }
     const message = e instanceof Error ? e.message : String(e);
-    this.showDataProblem(message);
+    const problems = this.showDataProblem(message);
     this.events.fire({ dir, event: { type: 'state', status: { state: 'failed', error: message } } });
-    this.ctx.reportError(`Training ${id}`, e);
+    // Several bad lines: the notice says how many (its first line); the Problems panel lists them.
+    this.ctx.reportError(`Training ${id}`, problems > 1 ? new Error(`${message.split('\n')[0]}: each is in the Problems panel`) : e);
     return 'failed';
   }
 
-  /** `file:line: why` in an error becomes a Problems entry on that line of the data file. */
-  private showDataProblem(message: string): void {
-    const m = /(?:^|\s)((?:[A-Za-z]:)?[^\s:]+):(\d+): (.+)$/.exec(message);
-    if (!m || !fs.existsSync(m[1])) return;
-    const line = Math.max(0, Number(m[2]) - 1);
-    const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), m[3], vscode.DiagnosticSeverity.Error);
-    d.source = 'SeqLens';
-    this.diagnostics.set(vscode.Uri.file(m[1]), [d]);
+  /** Each `file:line: why` line of an error becomes a Problems entry on that line of the data file. */
+  private showDataProblem(message: string): number {
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const m of message.matchAll(/(?:^|\s)((?:[A-Za-z]:)?[^\s:]+):(\d+): (.+)$/gm)) {
+      if (!fs.existsSync(m[1])) continue;
+      const line = Math.max(0, Number(m[2]) - 1);
+      const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER), m[3], vscode.DiagnosticSeverity.Error);
+      d.source = 'SeqLens';
+      byFile.set(m[1], [...(byFile.get(m[1]) ?? []), d]);
+    }
+    for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+    return [...byFile.values()].reduce((n, l) => n + l.length, 0);
   }
 
   private announce(dir: string, state: string, metrics: Record<string, number | string>): void {
