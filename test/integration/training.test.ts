@@ -295,6 +295,26 @@ describe('SeqLens: Train in the editor', function () {
     }
   });
 
+  it('lists a run whose config.json was edited into invalid JSON with what is wrong, and refuses to run it again, losing nothing', async function () {
+    const dir = path.join(workspace, '.seqlens', 'runs', 'edited-by-hand');
+    fs.cpSync(tanhRun.dir, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.json'), '{ "version": 1, "task": "lm", ');
+    const listed = api.training.service.list().find((r) => r.id === 'edited-by-hand');
+    assert.ok(listed, 'still listed');
+    assert.match(listed.problem ?? '', /config\.json: not valid JSON/);
+    const before = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8');
+    assert.strictEqual(await vscode.commands.executeCommand('seqlens.runAgain', dir), undefined);
+    assert.match(api.lastNotice ?? '', /config\.json: not valid JSON/);
+    assert.strictEqual(fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8'), before, 'its metrics are untouched');
+    assert.ok(fs.existsSync(path.join(dir, 'checkpoint', 'seqlens.json')), 'and its checkpoint');
+    await vscode.commands.executeCommand('seqlens.openDashboard', dir);
+    if (harness.available) {
+      await waitFor('the problem on the dashboard', () => panel<string>(`document.querySelector('.run[data-id="edited-by-hand"] .problems')?.textContent ?? ''`).then((t) => /not valid JSON/.test(t ?? '')));
+      assert.ok(((await panel<number>(`Number(document.querySelector('.chart[data-name="loss"]')?.dataset.points ?? 0)`)) ?? 0) > 0, 'its curves still drawn from metrics.jsonl');
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('leaves an interrupted run when the worker dies mid-run, and resumes it from its checkpoint', async () => {
     const r = (await vscode.commands.executeCommand('seqlens.trainModel', {
       task: 'lm',
