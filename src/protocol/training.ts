@@ -39,6 +39,8 @@ export type TrainingFromWebview =
   | { type: 'ready' }
   | { type: 'run/stop'; id: string }
   | { type: 'run/resume'; id: string }
+  /** Measure an experiment's comparison again (its runs are done; VS Code closed before it was measured). */
+  | { type: 'experiment/analyze'; id: string }
   /** The evaluation under the chart's cursor changed (tests read it). */
   | { type: 'cursor/evaluation'; id: string; step: number | null }
   | { type: 'export/data'; json: string }

@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { readMetrics, readProbes, readRunConfig, readRunStatus } from '../../src/core/runs/runs';
+import { readExperiment, writeExperiment } from '../../src/core/runs/experiments';
 import type { ExperimentRecord } from '../../src/protocol/runs';
 import type { SeqLensApi } from '../../src/extension/extension';
 import { harness, setTheme, waitFor } from './harness';
@@ -237,6 +238,15 @@ describe('SeqLens: Train in the editor', function () {
     assert.strictEqual(await panel<string>(`document.querySelector('#experiment .conclusion').textContent`), rec.result!.conclusion);
     assert.strictEqual(await panel<number>(`document.querySelectorAll('#experiment table.experiment-table tr').length`), rec.result!.table.rows.length + 1);
     assert.strictEqual(await panel<number>(`document.querySelectorAll('#experiment .chart[data-name="experiment"] canvas').length`), 1);
+    // VS Code closed after the runs but before the comparison: the dashboard offers to measure it.
+    const expDir = path.join(workspace, '.seqlens', 'experiments', rec.id);
+    writeExperiment(expDir, { ...rec, state: 'training', result: undefined });
+    await vscode.commands.executeCommand('seqlens.compareRuns', dirs);
+    await waitFor('Measure the Comparison', () => panel<boolean>(`!!document.querySelector('#experiment .analyze')`));
+    await harness.click('#experiment .analyze');
+    await waitFor('the comparison measured again', () => readExperiment(expDir).state === 'done', 60_000);
+    await waitFor('and shown', () => panel<string>(`document.getElementById('experiment')?.dataset.state`).then((st) => st === 'done'));
+    assert.deepStrictEqual(readExperiment(expDir).result!.chart!.series.map((x) => x.values[10]), [tanh, sigmoid], 'the same numbers from the same checkpoints');
     await vscode.commands.executeCommand('notifications.clearAll');
     await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
     await harness.screenshot('training-experiment-dark');

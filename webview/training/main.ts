@@ -532,7 +532,16 @@ function renderExperiment(): void {
     }
     body.append(table);
     parts.push(body);
-  } else if (e.state === 'training' || e.state === 'analysing') {
+  }
+  // Every run done but no comparison (VS Code closed before it was measured, or it failed): measure it.
+  if (!r && e.state !== 'analysing' && runs.length > 0 && runs.every((x) => x.state === 'done')) {
+    const b = el(UI.button, { class: 'analyze', appearance: 'primary' }, 'Measure the Comparison');
+    b.addEventListener('click', () => {
+      b.setAttribute('disabled', '');
+      host.post({ type: 'experiment/analyze', id: e.id });
+    });
+    parts.push(b);
+  } else if (!r && (e.state === 'training' || e.state === 'analysing')) {
     parts.push(el('p', { class: 'note' }, e.state === 'training' ? 'The runs train one after the other; their curves are below. The comparison is measured when the last one is done.' : 'All runs are done: measuring the comparison on their checkpoints…'));
   }
   experimentBox.replaceChildren(...parts);

@@ -175,6 +175,11 @@ export class DashboardPanel implements vscode.Disposable {
         if (dir) void vscode.commands.executeCommand('seqlens.resumeRun', dir);
         return;
       }
+      case 'experiment/analyze': {
+        const dir = this.dirs[0];
+        if (dir && this.lastExperiment?.id === m.id) void vscode.commands.executeCommand('seqlens.analyzeExperiment', path.join(experimentsRoot(path.dirname(dir)), m.id));
+        return;
+      }
       case 'cursor/evaluation':
         this.cursorEvaluation = { id: m.id, step: m.step };
         return;

@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { BUILTIN_CORPORA, BUILTIN_PREFIX, builtinFor } from '../../core/data/builtinCorpora';
-import { newRunId, readRunConfig, RunConfig, RunSummary, RunTask, writeJsonAtomically } from '../../core/runs/runs';
+import { newRunId, readRunConfig, readRunStatus, RunConfig, RunSummary, RunTask, writeJsonAtomically } from '../../core/runs/runs';
 import { variantConfig, variantSettings } from '../../core/runs/variants';
-import { EXPERIMENTS, experimentRunConfig, experimentsRoot, writeExperiment, type ExperimentRecord, type ExperimentResult } from '../../core/runs/experiments';
+import { EXPERIMENTS, experimentRunConfig, experimentsRoot, readExperiment, writeExperiment, type ExperimentRecord, type ExperimentResult } from '../../core/runs/experiments';
 import type { SeqLensContext } from '../context';
 import { objectArg, uriArg, type FeatureContribution } from '../features';
 import { DashboardPanel } from './dashboardPanel';
@@ -197,6 +197,44 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
     return { dir: started.dir, id: started.id };
   }
 
+  /**
+   * Measures an experiment's comparison on its runs' checkpoints (in the worker) and keeps it in
+   * experiment.json: at the end of Run an Experiment…, or again from the dashboard when VS Code
+   * closed before its runs were done (they resume one by one).
+   */
+  async function analyzeExperiment(expDir: string): Promise<ExperimentRecord> {
+    const record = readExperiment(expDir);
+    const def = EXPERIMENTS.find((e) => e.id === record.experiment);
+    if (!def) throw new Error(`${path.join(expDir, 'experiment.json')}: no experiment "${record.experiment}"`);
+    const root = path.join(path.dirname(path.dirname(expDir)), 'runs');
+    const dirs = Object.fromEntries(record.runs.map((r) => [r.key, path.join(root, r.id)]));
+    const notDone = record.runs.filter((r) => { try { return readRunStatus(dirs[r.key]).state !== 'done'; } catch { return true; } });
+    if (notDone.length) throw new Error(`${def.title}: ${notDone.map((r) => r.name).join(', ')} ${notDone.length === 1 ? 'is' : 'are'} not done yet; resume ${notDone.length === 1 ? 'it' : 'them'} first`);
+    const shown = record.runs.filter((r) => r.compared).map((r) => dirs[r.key]);
+    record.state = 'analysing';
+    delete record.error;
+    writeExperiment(expDir, record);
+    dashboard.refresh();
+    try {
+      const r = await ctx.engine.request('task/run', { verb: 'analyze', options: { experiment: def.id, runs: JSON.stringify(dirs) } });
+      record.result = r.json as ExperimentResult;
+      record.state = 'done';
+    } catch (e) {
+      record.state = 'failed';
+      record.error = e instanceof Error ? e.message : String(e);
+    }
+    record.endedAt = Date.now();
+    writeExperiment(expDir, record);
+    dashboard.refresh();
+    if (record.state === 'done') {
+      ctx.lastNotice = `${def.title}: ${record.result!.conclusion}`;
+      void vscode.window.showInformationMessage(`SeqLens experiment: ${def.title}. ${record.result!.conclusion.split('. ')[0]}.`, 'Open Comparison').then((act) => {
+        if (act) dashboard.show(shown);
+      });
+    } else ctx.reportError(`Experiment ${def.title}`, new Error(record.error ?? record.state));
+    return record;
+  }
+
   function selected(arg: unknown, many?: unknown): string[] {
     if (Array.isArray(many) && many.length) return many.map((m) => (m as RunSummary).dir);
     if (Array.isArray(arg)) return arg.map((a) => runDirArg(a)!).filter(Boolean);
@@ -287,32 +325,22 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
           const states = await Promise.all(finished);
           if (states.some((st) => st !== 'done')) {
             record.state = states.includes('stopped') ? 'stopped' : 'failed';
-            record.error = `runs ended ${states.join(', ')}: the comparison needs every run done`;
-          } else {
-            record.state = 'analysing';
+            record.error = `runs ended ${states.join(', ')}: the comparison needs every run done (resume them, then Measure the Comparison)`;
+            record.endedAt = Date.now();
             writeExperiment(expDir, record);
             dashboard.refresh();
-            try {
-              const r = await ctx.engine.request('task/run', { verb: 'analyze', options: { experiment: def.id, runs: JSON.stringify(dirs) } });
-              record.result = r.json as ExperimentResult;
-              record.state = 'done';
-            } catch (e) {
-              record.state = 'failed';
-              record.error = e instanceof Error ? e.message : String(e);
-            }
+            ctx.reportError(`Experiment ${def.title}`, new Error(record.error));
+            return record;
           }
-          record.endedAt = Date.now();
-          writeExperiment(expDir, record);
-          dashboard.refresh();
-          if (record.state === 'done') {
-            ctx.lastNotice = `${def.title}: ${record.result!.conclusion}`;
-            void vscode.window.showInformationMessage(`SeqLens experiment: ${def.title}. ${record.result!.conclusion.split('. ')[0]}.`, 'Open Comparison').then((act) => {
-              if (act) dashboard.show(shown);
-            });
-          } else ctx.reportError(`Experiment ${def.title}`, new Error(record.error ?? record.state));
-          return record;
+          return analyzeExperiment(expDir);
         })();
         return a.wait ? done : { dir: expDir, id: expId, runs: dirs };
+      },
+      'seqlens.analyzeExperiment': async (arg?: unknown) => {
+        const a = objectArg<{ dir: string }>(arg);
+        const dir = a.dir ?? (typeof arg === 'string' ? arg : undefined);
+        if (!dir) return undefined;
+        return analyzeExperiment(dir);
       },
       /** A run with exactly one setting changed, the same seed and data, overlaid on its parent. */
       'seqlens.runVariant': async (arg?: unknown) => {
