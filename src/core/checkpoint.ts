@@ -93,3 +93,13 @@ export function loadCheckpoint<C = unknown>(dir: string): LoadedCheckpoint<C> {
   }
   return { meta, weights };
 }
+
+/** The kind in a checkpoint folder's seqlens.json, without loading its weights (undefined if none). */
+export function checkpointKindOf(dir: string): string | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'seqlens.json'), 'utf8')).kind;
+  } catch {
+    return undefined;
+  }
+}
+

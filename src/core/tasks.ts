@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadCheckpoint } from './checkpoint';
+import { checkpointKindOf, loadCheckpoint } from './checkpoint';
 import { parseClassified, parseTagged } from './data/labeled';
 import { DataError, parsePairs } from './data/pairs';
 import { ImportedModel, importLayersModel, isLayersModel, ModelImportError } from './imports/layersModel';
@@ -43,15 +43,6 @@ function loadTraceModel(a: Args, spec: string, modelsDir: string): LoadedLanguag
   const meta = loadCheckpoint(dir).meta;
   if (meta.kind !== 'language-model') throw new TaskError(`${a.verb}: ${spec}: a "${meta.kind}" checkpoint has no recurrent layers to trace here`);
   return loadLanguageModel(dir, path.basename(dir), String(meta.label ?? meta.kind));
-}
-
-/** The kind in a checkpoint folder's seqlens.json, without loading its weights (undefined if none). */
-function checkpointKind(dir: string): string | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'seqlens.json'), 'utf8')).kind;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Steps of a probe matrix [T, keys*H] in the trace contract's shape. */
@@ -95,7 +86,7 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   const text = str(a, 'text', true);
   const spec = str(a, 'model') ?? 'lstm';
   const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
-  if (checkpointKind(dir) === 'tagger-classifier') return traceTaggerClassifier(a, dir, text);
+  if (checkpointKindOf(dir) === 'tagger-classifier') return traceTaggerClassifier(a, dir, text);
   const maxTokens = num(a, 'max-tokens', 2000, isPositiveInt);
   let t: TraceResult;
   if (!isDefaultModelId(spec) && isLayersModel(spec)) {
@@ -198,7 +189,7 @@ export async function evalTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> 
   const spec = str(a, 'model', true);
   const data = str(a, 'data', true);
   const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
-  const kind = checkpointKind(dir) ?? (spec === TRANSLATION_MODEL_ID ? 'seq2seq' : undefined);
+  const kind = checkpointKindOf(dir) ?? (spec === TRANSLATION_MODEL_ID ? 'seq2seq' : undefined);
   if (!kind) throw new TaskError(`eval: ${spec}: not a SeqLens checkpoint folder (no seqlens.json)`);
   const text = readTaskData(a, data, hooks);
   const wrap = (e: unknown): never => {

@@ -5,7 +5,10 @@
  */
 import type { Matrix } from '../protocol/matrix';
 import { LayerTrace, STATE_NAMES, TraceResult } from '../protocol/trace';
+import * as tf from '@tensorflow/tfjs';
+import { gradientNorms } from './models/cell';
 import type { LanguageModel } from './models/languageModel';
+import type { TaggerClassifier } from './models/taggerClassifier';
 import { tokenize } from './tokenizer';
 import { UNK_ID, Vocab } from './vocab';
 
@@ -67,6 +70,68 @@ export async function traceLanguageModel(model: LanguageModel, vocab: Vocab, tex
     tokens: tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, id: ids[i], unknown: ids[i] === UNK_ID })),
     layers: [layer],
     predictions,
+    truncatedTokens: truncated,
+    probeMs,
+  };
+}
+
+/**
+ * A tagger's or classifier's encoder step by step, as the timestep panel shows a language
+ * model: its states and gates at each token, and what its head reads there. A tagger reads
+ * every step's output (the tag of each word); a classifier reads only the last state, so each
+ * step shows the class it would give if the sentence ended there.
+ */
+export async function traceTaggerClassifier(
+  model: TaggerClassifier,
+  vocab: Vocab,
+  names: { tags: readonly string[]; classes: readonly string[] },
+  text: string,
+  options: TraceOptions,
+): Promise<TraceResult> {
+  if (!(options.maxTokens >= 1)) throw new BadInputError(`maxTokens must be at least 1 (got ${options.maxTokens})`);
+  const { tokens, truncated } = tokenize(text, { maxTokens: options.maxTokens });
+  if (tokens.length === 0) throw new BadInputError('The text has no words to read (only spaces or control characters).');
+  const ids = tokens.map((t) => vocab.id(t.text));
+  const t0 = performance.now();
+  const [flat, heads] = await Promise.all([model.probeStates(ids), model.read(ids)]);
+  const probeMs = performance.now() - t0;
+  const T = tokens.length;
+  const cell = model.cell;
+  const H = model.config.units;
+  const width = cell.stateKeys.length * H;
+  const states: Record<string, Matrix> = {};
+  cell.stateKeys.forEach((key, k) => {
+    const data = new Float32Array(T * H);
+    for (let t = 0; t < T; t++) data.set(flat.subarray(t * width + k * H, t * width + (k + 1) * H), t * H);
+    if (STATE_NAMES[cell.kind].some((s) => s.key === key)) states[key] = { data, shape: [T, H] };
+  });
+  let norms: Float32Array | undefined;
+  if (options.gradients !== false) {
+    const x = tf.tidy(() => tf.reshape(tf.gather(model.weights['embedding/embeddings'], tf.tensor1d(ids, 'int32')), [T, 1, model.config.embeddingSize]) as tf.Tensor3D);
+    try {
+      norms = await gradientNorms(cell, x);
+    } finally {
+      x.dispose();
+    }
+  }
+  const tagger = names.tags.length > 0;
+  const labels = tagger ? names.tags : names.classes;
+  const probs = tagger ? heads.tagProbs : heads.classProbsPerStep;
+  const k = Math.min(options.topK ?? 3, labels.length);
+  const predictions = Array.from({ length: T }, (_, t) => {
+    const row = Array.from(probs.subarray(t * labels.length, (t + 1) * labels.length));
+    return row
+      .map((p, j) => ({ word: labels[j], p }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, k);
+  });
+  return {
+    modelId: options.modelId,
+    modelLabel: options.modelLabel,
+    tokens: tokens.map((t, i) => ({ text: t.text, start: t.start, end: t.end, id: ids[i], unknown: ids[i] === UNK_ID })),
+    layers: [{ name: cell.kind, kind: cell.kind, activation: cell.kind === 'rnn' ? (model.config.activation ?? 'tanh') : undefined, units: H, states, gradientNorms: norms }],
+    predictions,
+    predictionLabel: tagger ? 'tag' : 'class if it ended here',
     truncatedTokens: truncated,
     probeMs,
   };

@@ -49,6 +49,8 @@ export interface TraceResult {
   layers: LayerTrace[];
   /** Next-word prediction after each step (language-model head): top words with probabilities. */
   predictions: Array<Array<{ word: string; p: number }>>;
+  /** What `predictions` are (default "next word"): "tag" for a tagger, "class if it ended here" for a classifier. */
+  predictionLabel?: string;
   /** An imported model that is not a language model: its output after the last token (e.g. class probabilities). */
   output?: number[];
   /** Tokens that were dropped because the text was longer than maxTokens (0 when none). */

@@ -11,7 +11,7 @@ import { setupBackend } from '../core/tfjs/backend';
 import { DataError } from '../core/data/pairs';
 import { analyzeTask } from '../core/experimentAnalysis';
 import { analogyTask, argsOf, evalTask, neighborsTask, runsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
-import { BadInputError, traceLanguageModel } from '../core/trace';
+import { BadInputError, traceLanguageModel, traceTaggerClassifier } from '../core/trace';
 import { ImportedModel, importLayersModel, isLayersModel, ModelImportError, recurrentLayerNames } from '../core/imports/layersModel';
 import { traceImported } from '../core/imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
@@ -23,7 +23,9 @@ import { trainRun } from '../core/runs/trainRun';
 import { trainSkipGram } from '../core/word2vec/skipgram';
 import { loadVectorFile, toProjectorTsv, toWord2VecBinary, toWord2VecText, VectorFileError } from '../core/word2vec/parse';
 import { WordVectors } from '../core/word2vec/vectors';
-import { loadCheckpoint } from '../core/checkpoint';
+import { checkpointKindOf, loadCheckpoint } from '../core/checkpoint';
+import { TaggerClassifier, type TaggerClassifierConfig } from '../core/models/taggerClassifier';
+import { Vocab } from '../core/vocab';
 
 const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask, analyze: analyzeTask };
 
@@ -49,7 +51,11 @@ export const MAX_TEXT_CHARS = 1_000_000;
 /** Model ids that name a folder or model.json on disk: a SeqLens checkpoint or a TensorFlow.js LayersModel. */
 export const FILE_MODEL = 'file:';
 
-type FileModel = { label: string; layers: string[] } & ({ kind: 'imported'; model: ImportedModel } | { kind: 'checkpoint'; loaded: LoadedLanguageModel });
+type FileModel = { label: string; layers: string[] } & (
+  | { kind: 'imported'; model: ImportedModel }
+  | { kind: 'checkpoint'; loaded: LoadedLanguageModel }
+  | { kind: 'heads'; model: TaggerClassifier; vocab: Vocab; tags: string[]; classes: string[] }
+);
 
 export class Engine {
   private readonly models = new Map<string, LoadedLanguageModel>();
@@ -256,6 +262,15 @@ export class Engine {
       if (isLayersModel(spec)) {
         const model = importLayersModel(spec);
         m = { kind: 'imported', model, label: `${model.name} (TensorFlow.js)`, layers: recurrentLayerNames(model) };
+      } else if (checkpointKindOf(dir) === 'tagger-classifier') {
+        // A tagger or classifier: its encoder steps through the text like a language model's.
+        const { meta, weights } = loadCheckpoint<TaggerClassifierConfig>(dir);
+        const model = new TaggerClassifier(meta.config);
+        model.setWeights(weights);
+        tf.dispose(Object.values(weights));
+        const tags = (meta.tagNames as string[] | undefined) ?? [];
+        const what = tags.length ? 'tagger' : 'classifier';
+        m = { kind: 'heads', model, vocab: new Vocab(meta.vocab as string[]), tags, classes: (meta.classNames as string[] | undefined) ?? [], label: `${modelLabelOf(dir)} (${model.cell.kind.toUpperCase()} ${what})`, layers: [model.cell.kind] };
       } else {
         const loaded = loadLanguageModel(dir, id, path.basename(dir));
         m = { kind: 'checkpoint', loaded, label: `${modelLabelOf(dir)} (${loaded.model.cell.kind.toUpperCase()})`, layers: [loaded.model.cell.kind] };
@@ -271,12 +286,14 @@ export class Engine {
   private disposeFileModel(id: string): void {
     const m = this.imported.get(id);
     if (m?.kind === 'checkpoint') m.loaded.model.dispose();
+    if (m?.kind === 'heads') m.model.dispose();
     this.imported.delete(id);
   }
 
   private async traceFileModel(id: string, text: string, maxTokens: number): Promise<TraceResult> {
     const m = this.fileModel(id);
     if (m.kind === 'checkpoint') return traceLanguageModel(m.loaded.model, m.loaded.vocab, text, { modelId: id, modelLabel: m.label, maxTokens });
+    if (m.kind === 'heads') return traceTaggerClassifier(m.model, m.vocab, { tags: m.tags, classes: m.classes }, text, { modelId: id, modelLabel: m.label, maxTokens });
     return traceImported(m.model, text, { modelId: id, modelLabel: m.label, maxTokens });
   }
 

@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { readMetrics, readProbes, readRunConfig, readRunStatus } from '../../src/core/runs/runs';
 import { readExperiment, writeExperiment } from '../../src/core/runs/experiments';
 import type { ExperimentRecord } from '../../src/protocol/runs';
+import { STATE_NAMES } from '../../src/protocol/trace';
 import type { SeqLensApi } from '../../src/extension/extension';
 import { harness, setTheme, waitFor } from './harness';
 
@@ -278,7 +279,7 @@ describe('SeqLens: Train in the editor', function () {
     assert.deepStrictEqual(api.timesteps.currentTrace!.tokens.map((tok) => tok.text), ['the', 'tables', 'are', 'on', 'the', 'cabinet', '.']);
   });
 
-  it('lists runs made by the command in the workspace', () => {
+  it('lists runs made by the command in the workspace, and steps through a classifier run in the timestep panel', async () => {
     const dir = path.join(workspace, '.seqlens', 'runs', 'from-the-cli');
     const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
     const p = spawnSync(process.execPath, [cli, 'train', '--task', 'classify', '--model', 'gru', '--data', 'builtin:grammar-number', '--units', '8', '--embedding', '8', '--epochs', '1', '--run-dir', dir], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
@@ -287,6 +288,27 @@ describe('SeqLens: Train in the editor', function () {
     assert.ok(listed, 'listed');
     assert.strictEqual(listed.state, 'done');
     assert.strictEqual(typeof listed.metrics.accuracy, 'number');
+    // A classifier steps through the text too: its states at each word, and the class it would give there.
+    const opened = (await vscode.commands.executeCommand('seqlens.useRun', { dir, action: 'Step Through with It' })) as { id: string; label: string } | undefined;
+    assert.ok(opened, `opened (${api.lastNotice})`);
+    assert.match(opened.label, /\(GRU classifier\)$/);
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the keys to the cabinet are on the table .' });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('seqlens.stepThrough');
+    await waitFor('a trace with the classifier', () => api.timesteps.currentTrace?.modelId === opened.id);
+    const trace = api.timesteps.currentTrace!;
+    assert.strictEqual(trace.predictionLabel, 'class if it ended here');
+    assert.strictEqual(trace.predictions.length, 10);
+    for (const row of trace.predictions) {
+      assert.deepStrictEqual(row.map((x) => x.word).sort(), ['plural', 'singular']);
+      assert.ok(Math.abs(row[0].p + row[1].p - 1) < 1e-4, 'the two classes sum to 1');
+    }
+    assert.deepStrictEqual(Object.keys(trace.layers[0].states).sort(), STATE_NAMES.gru.map((x) => x.key).sort(), 'the GRU’s state and gates');
+    assert.strictEqual(trace.layers[0].gradientNorms?.length, 10);
+    if (harness.available) {
+      await waitFor('the class in the panel', () => harness.evaluate<string>('#app[data-entry="timesteps"]', `document.getElementById('predictions')?.textContent ?? ''`).then((t) => /^class if it ended here: (plural|singular) \d+%/.test(t ?? '')));
+    }
   });
 
   it('refuses data with bad lines, each one a Problem at its file:line', async () => {

@@ -12,6 +12,9 @@ import { before, test } from 'node:test';
 import * as os from 'os';
 import * as path from 'path';
 import { loadCheckpoint } from '../../src/core/checkpoint';
+import { TaggerClassifier, type TaggerClassifierConfig } from '../../src/core/models/taggerClassifier';
+import { traceTaggerClassifier } from '../../src/core/trace';
+import { Vocab } from '../../src/core/vocab';
 import { ROOT, useWasm } from './helpers';
 
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -72,4 +75,27 @@ test('--freeze-embeddings without vectors, and a dimension that does not match, 
   const b = seqlens('train', '--task', 'classify', '--data', 'builtin:grammar-number', '--embeddings', vectorFile, '--embedding', '16', '--out', path.join(tmp, 'y'));
   assert.equal(b.status, 2);
   assert.match(b.stderr, /--embedding 16 does not match the 4 dimensions of/);
+});
+
+test('a classifier in the timestep panel: each step’s class is what its batch head gives for the sentence cut there', async () => {
+  const dir = path.join(tmp, 'frozen'); // trained above
+  const { meta, weights } = loadCheckpoint<TaggerClassifierConfig>(dir);
+  const model = new TaggerClassifier(meta.config);
+  model.setWeights(weights);
+  tf.dispose(Object.values(weights));
+  const vocab = new Vocab(meta.vocab as string[]);
+  const text = 'the cats near the old cat sleep .';
+  const trace = await traceTaggerClassifier(model, vocab, { tags: [], classes: meta.classNames as string[] }, text, { modelId: 'm', modelLabel: 'm', maxTokens: 100 });
+  assert.equal(trace.predictionLabel, 'class if it ended here');
+  const words = text.split(' ');
+  for (let t = 0; t < words.length; t++) {
+    // The training path: logits of the batched encoder on the first t+1 words, its last state's class.
+    const probs = tf.tidy(() => tf.softmax(model.logits(tf.tensor2d([vocab.ids(words.slice(0, t + 1))], [1, t + 1], 'int32')).classes!).dataSync());
+    const want = (meta.classNames as string[]).map((c, j) => ({ c, p: probs[j] })).sort((a, b) => b.p - a.p);
+    assert.equal(trace.predictions[t][0].word, want[0].c, `step ${t + 1}`);
+    assert.ok(Math.abs(trace.predictions[t][0].p - want[0].p) < 1e-4, `step ${t + 1}: ${trace.predictions[t][0].p} vs ${want[0].p}`);
+  }
+  assert.equal(trace.layers[0].kind, 'gru');
+  assert.equal(trace.layers[0].gradientNorms?.length, words.length);
+  model.dispose();
 });

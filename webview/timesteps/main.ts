@@ -285,7 +285,7 @@ function paint(): void {
   const preds = document.getElementById('predictions');
   if (preds) {
     const p = trace.predictions[step] ?? [];
-    preds.textContent = p.length ? `next word: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '';
+    preds.textContent = p.length ? `${trace.predictionLabel ?? 'next word'}: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '';
   }
 }
 

@@ -414,9 +414,8 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
         const checkpoint = path.join(dir, 'checkpoint');
         if (!fs.existsSync(path.join(checkpoint, 'seqlens.json'))) throw new Error(`${path.basename(dir)} has no checkpoint yet`);
         const task = readRunConfig(dir).task;
-        // The timestep panel steps through language models; a tagger's or classifier's numbers are on its dashboard.
-        const action = a.action ?? (task === 'translate' ? 'Use for Translate Selection' : task === 'word2vec' ? 'Use for Hover' : task === 'lm' ? 'Step Through with It' : 'Open Dashboard');
-        if (action === 'Step Through with It' && task !== 'lm') throw new Error(`${path.basename(dir)} is a ${task === 'tag' ? 'tagger' : task === 'classify' ? 'classifier' : task} run; the timestep panel steps through language models (train one with the Language model task)`);
+        const action = a.action ?? (task === 'translate' ? 'Use for Translate Selection' : task === 'word2vec' ? 'Use for Hover' : 'Step Through with It');
+        if (action === 'Step Through with It' && (task === 'translate' || task === 'word2vec')) throw new Error(`${path.basename(dir)} is a ${task === 'translate' ? 'translation' : 'word-vector'} run; the timestep panel steps through recurrent language models, taggers and classifiers`);
         switch (action) {
           case 'Open Dashboard':
             dashboard.show([dir]);

@@ -220,7 +220,7 @@ export class TrainingService implements vscode.Disposable {
     const summary = [fmt('testBleu', 'test BLEU'), fmt('accuracy', 'held-out accuracy', 100, 1) && `${fmt('accuracy', 'held-out accuracy', 100, 1)}%`, fmt('perplexity', 'perplexity'), typeof metrics.words === 'number' ? `${metrics.words} words` : undefined].filter(Boolean).join(', ');
     const actions: string[] = ['Open Dashboard'];
     if (config?.task === 'translate') actions.unshift('Use for Translate Selection');
-    if (config?.task === 'lm') actions.unshift('Step Through with It');
+    if (config?.task === 'lm' || config?.task === 'tag' || config?.task === 'classify') actions.unshift('Step Through with It');
     if (config?.task === 'word2vec') actions.unshift('Use for Hover');
     const message = `${config?.name ?? id} ${state === 'stopped' ? 'stopped (its best checkpoint is kept)' : 'finished'}${summary ? `: ${summary}` : ''}.`;
     this.ctx.lastNotice = message;
