@@ -23,6 +23,15 @@ const PANEL = '#app[data-entry="training"]';
 const panel = <T>(expression: string) => harness.evaluate<T>(PANEL, expression);
 const runCard = (id: string) => `.run[data-id="${id}"]`;
 
+/** The dashboard in the dark and the light theme, notifications cleared: NAME-dark.png, NAME-light.png. */
+async function screenshotsInBothThemes(name: string): Promise<void> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
+  await harness.screenshot(`${name}-dark`);
+  await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
+  await harness.screenshot(`${name}-light`);
+}
+
 describe('SeqLens: Train in the editor', function () {
   this.timeout(300_000);
   let api: SeqLensApi;
@@ -99,11 +108,7 @@ describe('SeqLens: Train in the editor', function () {
     const step = api.training.dashboard.cursorEvaluation!.step!;
     assert.ok(readProbes(r.dir).rows.some((p) => p.step === step), 'a real evaluation');
     assert.strictEqual(await panel<string>(`document.querySelector('.probe-run').dataset.step`), String(step));
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
-    await harness.screenshot('training-dark');
-    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
-    await harness.screenshot('training-light');
+    await screenshotsInBothThemes('training');
   });
 
   it('stops with the best checkpoint kept, and resumes where it stopped', async function () {
@@ -196,11 +201,7 @@ describe('SeqLens: Train in the editor', function () {
     const rows = readMetrics(tanhRun.dir).rows.filter((m) => typeof m.loss === 'number').length + readMetrics(sigmoid.dir).rows.filter((m) => typeof m.loss === 'number').length;
     assert.strictEqual(await panel<number>(`Number(document.querySelector('.chart[data-name="loss"]').dataset.points)`), rows, 'every loss row of both runs is drawn');
     assert.ok((await panel<number>(`document.querySelectorAll('.chart[data-name="perplexity"]').length`)) === 1, 'a perplexity chart');
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
-    await harness.screenshot('training-compare-dark');
-    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
-    await harness.screenshot('training-compare-light');
+    await screenshotsInBothThemes('training-compare');
   });
 
   it('runs a variant that changes one setting, with the same seed and data, overlaid on its parent', async function () {
@@ -248,11 +249,7 @@ describe('SeqLens: Train in the editor', function () {
     await waitFor('the comparison measured again', () => readExperiment(expDir).state === 'done', 60_000);
     await waitFor('and shown', () => panel<string>(`document.getElementById('experiment')?.dataset.state`).then((st) => st === 'done'));
     assert.deepStrictEqual(readExperiment(expDir).result!.chart!.series.map((x) => x.values[10]), [tanh, sigmoid], 'the same numbers from the same checkpoints');
-    await vscode.commands.executeCommand('notifications.clearAll');
-    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
-    await harness.screenshot('training-experiment-dark');
-    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
-    await harness.screenshot('training-experiment-light');
+    await screenshotsInBothThemes('training-experiment');
   });
 
   it('uses the trained models in Translate Selection and the timestep panel', async () => {
