@@ -108,6 +108,14 @@ describe('SeqLens: Train in the editor', function () {
     const step = api.training.dashboard.cursorEvaluation!.step!;
     assert.ok(readProbes(r.dir).rows.some((p) => p.step === step), 'a real evaluation');
     assert.strictEqual(await panel<string>(`document.querySelector('.probe-run').dataset.step`), String(step));
+    // By keyboard: the pointer away from the charts, Home on the evaluation slider shows the first one.
+    await harness.mouseMove(5, 5);
+    await harness.press('#evaluation', 'Home');
+    const firstStep = readProbes(r.dir).rows[0].step;
+    await waitFor('the first evaluation, picked by keyboard', () => api.training.dashboard.cursorEvaluation?.step === firstStep);
+    assert.strictEqual(await panel<string>(`document.querySelector('.probe-run').dataset.step`), String(firstStep));
+    await harness.press('#evaluation', 'End');
+    await waitFor('back to the latest', () => api.training.dashboard.cursorEvaluation?.step === null);
     await screenshotsInBothThemes('training');
   });
 

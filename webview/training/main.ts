@@ -33,6 +33,22 @@ const differencesBox = el('div', { class: 'differences-box', id: 'differences' }
 // What it learns (loss and its quality metric) above Watch it learn; how it trains below.
 const chartsBox = el('div', { class: 'charts', id: 'charts' });
 const probesBox = el('section', { class: 'probes', id: 'probes', 'aria-label': 'Watch it learn' });
+// The evaluation shown, by keyboard too: a slider over the evaluations (the chart's pointer, when
+// it is over a chart, takes precedence). Built once, so that it keeps the focus as rows arrive.
+const evaluationSlider = el('input', { type: 'range', id: 'evaluation', min: '0', max: '0', step: '1', 'aria-label': 'Evaluation shown in Watch it learn' });
+const evaluationLabel = el('label', { for: 'evaluation', class: 'control' }, 'Evaluation ');
+const probesControls = el('div', { class: 'probe-controls' });
+probesControls.append(evaluationLabel, evaluationSlider);
+const probesBody = el('div', { class: 'probe-body' });
+probesBox.append(el('h3', {}, 'Watch it learn'), probesControls, probesBody);
+/** The evaluation picked with the slider (index into the first run's evaluations); null: the latest. */
+let pickedEvaluation: number | null = null;
+evaluationSlider.addEventListener('input', () => {
+  const first = runs.find((r) => r.probes.length > 0);
+  const i = Number(evaluationSlider.value);
+  pickedEvaluation = first && i < first.probes.length - 1 ? i : null;
+  renderProbes();
+});
 const dynamicsBox = el('div', { class: 'charts', id: 'dynamics' });
 const status = el('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' });
 app.append(header, experimentBox, runsBox, differencesBox, controls, chartsBox, probesBox, dynamicsBox, status);
@@ -423,24 +439,41 @@ new ResizeObserver(() => {
 
 function renderProbes(): void {
   const withProbes = runs.filter((r) => r.probes.length > 0);
+  probesControls.hidden = withProbes.length === 0;
   if (withProbes.length === 0) {
-    probesBox.replaceChildren(
-      el('h3', {}, 'Watch it learn'),
-      el('p', { class: 'note' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The probe sentences are decoded at every evaluation; the first one comes soon.' : 'No probe sentences were decoded in this run.'),
-    );
+    probesBody.replaceChildren(el('p', { class: 'note' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The probe sentences are decoded at every evaluation; the first one comes soon.' : 'No probe sentences were decoded in this run.'));
     return;
   }
-  const parts: HTMLElement[] = [el('h3', {}, 'Watch it learn')];
-  parts.push(el('p', { class: 'note' }, cursorX == null ? 'The latest evaluation. Move the pointer over a chart to see what the model said at that point of training.' : `At the evaluation under the pointer (${settings.xKind === 'step' ? `step ${Math.round(cursorX)}` : formatDuration(cursorX)}).`));
+  // Where in training to look: the chart's pointer, else the evaluation picked on the slider, else the latest.
+  const first = withProbes[0];
+  const picked = pickedEvaluation !== null ? first.probes[Math.min(pickedEvaluation, first.probes.length - 1)] : undefined;
+  const x = cursorX ?? (picked ? (settings.xKind === 'step' ? picked.step : picked.time) : null);
+  const parts: HTMLElement[] = [];
+  parts.push(
+    el(
+      'p',
+      { class: 'note' },
+      cursorX != null
+        ? `At the evaluation under the pointer (${settings.xKind === 'step' ? `step ${Math.round(cursorX)}` : formatDuration(cursorX)}).`
+        : x != null
+          ? 'The evaluation picked on the slider (arrow keys move it; the end follows the latest).'
+          : 'The latest evaluation. Move the pointer over a chart, or the slider, to see what the model said at that point of training.',
+    ),
+  );
   const side = el('div', { class: 'probe-runs' }); // compared runs side by side
   parts.push(side);
   for (const r of withProbes) {
-    const p = probeAt(r.probes, cursorX, settings.xKind)!;
-    if (shownEvaluation.get(r.id) !== (cursorX == null ? null : p.step)) {
-      shownEvaluation.set(r.id, cursorX == null ? null : p.step);
-      host.post({ type: 'cursor/evaluation', id: r.id, step: cursorX == null ? null : p.step });
+    const p = probeAt(r.probes, x, settings.xKind)!;
+    if (shownEvaluation.get(r.id) !== (x == null ? null : p.step)) {
+      shownEvaluation.set(r.id, x == null ? null : p.step);
+      host.post({ type: 'cursor/evaluation', id: r.id, step: x == null ? null : p.step });
     }
     const index = r.probes.indexOf(p);
+    if (r === first) {
+      evaluationSlider.max = String(first.probes.length - 1);
+      evaluationSlider.value = String(index);
+      evaluationSlider.setAttribute('aria-valuetext', `evaluation ${index + 1} of ${first.probes.length}, step ${p.step}`);
+    }
     const section = el('div', { class: 'probe-run', 'data-id': r.id, 'data-step': String(p.step) });
     section.append(el('div', { class: 'probe-head' }, `${runs.length > 1 ? `${r.name} · ` : ''}evaluation ${index + 1} of ${r.probes.length} · step ${p.step} · epoch ${p.epoch + 1} · ${formatDuration(p.time)}`));
     const table = el('table', { class: 'probe-table' });
@@ -466,7 +499,7 @@ function renderProbes(): void {
     side.append(section);
   }
   if (withProbes.some((r) => r.probes.some((p) => p.outputs.some((o) => o.reference)))) parts.push(el('p', { class: 'note' }, 'Underlined words stand where the reference has the same word.'));
-  probesBox.replaceChildren(...parts);
+  probesBody.replaceChildren(...parts);
 }
 
 // ---- experiment ----------------------------------------------------------------------------
@@ -570,6 +603,7 @@ window.addEventListener('message', (e: MessageEvent<TrainingToWebview>) => {
       differences = m.differences;
       experiment = m.experiment;
       cursorX = null;
+      pickedEvaluation = null;
       shownEvaluation.clear();
       renderAll();
       return;
