@@ -56,9 +56,9 @@ test('charts are shown for the metrics some run has', () => {
     { split: 'validation', step: 1, time: 0, loss: 3, bleu: 1 },
   ];
   const words: MetricRow[] = [{ split: 'train', step: 1, time: 0, wordsPerSecond: 1e5, learningRate: 0.025 }];
-  assert.deepEqual(chartsFor([{ rows: translate }]).map((c) => c.name), ['loss', 'bleu', 'speed', 'learningRate', 'teacherForcing']);
-  assert.deepEqual(chartsFor([{ rows: words }]).map((c) => c.name), ['speed', 'learningRate']);
-  assert.deepEqual(chartsFor([{ rows: [] }]), []);
+  assert.deepEqual(chartsFor([new RunSeries(translate)]).map((c) => c.name), ['loss', 'bleu', 'speed', 'learningRate', 'teacherForcing']);
+  assert.deepEqual(chartsFor([new RunSeries(words)]).map((c) => c.name), ['speed', 'learningRate']);
+  assert.deepEqual(chartsFor([new RunSeries([])]), []);
 });
 
 test('the evaluation under a cursor is the last one at or before it; no cursor shows the latest', () => {

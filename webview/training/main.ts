@@ -10,7 +10,7 @@ import { LineChart, type SeriesSpec } from '../shared/charts';
 import { parseColor } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
 import { Host } from '../shared/vscodeApi';
-import { align, CHARTS, emaExtend, formatDuration, matchingWords, probeAt, RunSeries, thin, type ChartDef, type EmaCache, type Points, type XKind } from './series';
+import { align, chartsFor, emaExtend, formatDuration, matchingWords, probeAt, RunSeries, thin, type ChartDef, type EmaCache, type Points, type XKind } from './series';
 import '../shared/base.css';
 import './main.css';
 
@@ -299,7 +299,7 @@ const columnsOf = (r: RunView) => columns.get(r.id) ?? new RunSeries();
 
 /** The charts some run has data for, in CHARTS order. */
 function chartDefs(): ChartDef[] {
-  return CHARTS.filter((c) => runs.some((r) => c.metrics.some((m) => columnsOf(r).has(m))));
+  return chartsFor(runs.map(columnsOf));
 }
 
 /** The series a chart draws for the runs: spec and points, in the same order (points only when asked). */

@@ -240,8 +240,8 @@ export function emaExtend(values: Array<number | null>, weight: number, cache?: 
 }
 
 /** The charts that some run has data for, in CHARTS order. */
-export function chartsFor(runs: Array<{ rows: MetricRow[] }>): ChartDef[] {
-  return CHARTS.filter((c) => runs.some((r) => r.rows.some((row) => c.metrics.some((m) => row.split === m.split && typeof row[m.key] === 'number'))));
+export function chartsFor(runs: ReadonlyArray<Pick<RunSeries, 'has'>>): ChartDef[] {
+  return CHARTS.filter((c) => runs.some((r) => c.metrics.some((m) => r.has(m))));
 }
 
 /** The evaluation shown for a cursor at x (the last one at or before it), or the latest. */
