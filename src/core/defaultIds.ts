@@ -5,6 +5,10 @@ import * as path from 'path';
 export const TRANSLATION_MODEL_ID = 'en-ko';
 export const TRANSLATION_MODEL_DIR = 'translate-en-ko';
 
+/** The embedded English → Korean Transformer (the Transformer lens's default). */
+export const TRANSFORMER_MODEL_ID = 'en-ko-transformer';
+export const TRANSFORMER_MODEL_DIR = 'translate-en-ko-transformer';
+
 /** The embedded word vectors (WordNet glosses, 20,000 words × 64): their id for `--vectors`, and their file. */
 export const DEFAULT_VECTORS_ID = 'default';
 export function defaultVectorsPath(modelsDir: string): string {

@@ -38,4 +38,4 @@ export function loadDefaultModel(modelsDir: string, id: string): LoadedLanguageM
 }
 
 
-export { DEFAULT_VECTORS_ID, defaultVectorsPath, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultIds';
+export { DEFAULT_VECTORS_ID, defaultVectorsPath, TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultIds';

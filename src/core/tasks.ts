@@ -29,6 +29,9 @@ import { STATE_NAMES } from '../protocol/trace';
 import { Args, isPositiveInt, num, result, str, TaskError, TaskHooks, TaskResult } from './taskArgs';
 import { readTaskData } from './trainTask';
 import { listRuns, runsRoot } from './runs/runs';
+import { attentionJson, attentionView, LensError, LoadedTransformer, loadTransformer, MAX_LENS_TOKENS, peJson } from './transformerLens';
+import { headFlags } from './attentionMath';
+import { TRANSFORMER_MODEL_ID } from './defaultIds';
 
 export { argsOf, TaskError } from './taskArgs';
 export type { Args, RunHooks, TaskHooks, TaskResult } from './taskArgs';
@@ -326,3 +329,46 @@ export async function analogyTask(a: Args, hooks?: TaskHooks): Promise<TaskResul
   return result({ word: `${wb} - ${wa} + ${wc}`, neighbors }, neighbors.map((n) => `${n.word}\t${n.similarity.toFixed(4)}`).join('\n'));
 }
 
+
+// ---- attention / pe (the Transformer lens) --------------------------------------------------
+/**
+ * `seqlens attention --model DIR|en-ko-transformer --text "…"`: the text translated, and every
+ * attention sub-layer's weights (encoder self, decoder causal self, cross) per layer and head.
+ */
+export async function attentionTask(a: Args, hooks: TaskHooks): Promise<TaskResult> {
+  const text = str(a, 'text', true);
+  const spec = str(a, 'model') ?? TRANSFORMER_MODEL_ID;
+  let m: LoadedTransformer;
+  try {
+    m = loadTransformer(spec, hooks.modelsDir);
+  } catch (e) {
+    if (e instanceof LensError) throw new TaskError(`attention: ${e.message}`);
+    throw e;
+  }
+  try {
+    const v = await attentionView(m, text, { maxTokens: num(a, 'max-tokens', MAX_LENS_TOKENS, isPositiveInt) });
+    if (v.truncatedTokens) hooks.progress(`attention: the text is longer than ${MAX_LENS_TOKENS} words; reading its first ${v.source.length}`);
+    const json = attentionJson(v);
+    const lines = [`${v.modelLabel}: ${json.source.join(' ')} → ${v.output.join(' ')}`];
+    for (const s of v.sublayers) {
+      const flags = headFlags(s).map((f, h) => `head ${h + 1}: ${f.flag ?? 'mixed'} (entropy ${f.entropy.toFixed(2)})`);
+      lines.push(`layer ${s.layer + 1} ${s.kind}: ${flags.join(', ')}`);
+    }
+    return result(json, lines.join('\n'));
+  } catch (e) {
+    if (e instanceof LensError) throw new TaskError(`attention: ${e.message}`);
+    throw e;
+  } finally {
+    m.model.dispose();
+  }
+}
+
+/** `seqlens pe --length N --dim D`: the sinusoidal positional encoding, [length][dim]. */
+export async function peTask(a: Args): Promise<TaskResult> {
+  const length = num(a, 'length', 0, (n) => isPositiveInt(n) && n <= 100_000);
+  const dim = num(a, 'dim', 0, (n) => isPositiveInt(n) && n % 2 === 0 && n <= 4096);
+  if (!length) throw new TaskError('pe: --length is required (a positive whole number, at most 100,000)');
+  if (!dim) throw new TaskError('pe: --dim is required (a positive even number, at most 4,096)');
+  const json = peJson(length, dim);
+  return result(json, json.pe.map((row, i) => `${String(i).padStart(4)}  ${row.slice(0, 8).map((x) => x.toFixed(3).padStart(6)).join(' ')}${dim > 8 ? ' …' : ''}`).join('\n'));
+}

@@ -15,6 +15,9 @@ import { BOS_ID, EOS_ID, PAD_ID } from '../vocab';
 import { uniformInit, variable, assignWeights } from './cell';
 import type { Decoded, PairBatch } from './seq2seq';
 
+/** The longest sequence any Transformer here reads (the positional encoding itself has no limit). */
+export const MAX_POSITIONS = 1024;
+
 export interface TransformerConfig {
   sourceVocabSize: number;
   targetVocabSize: number;
@@ -57,6 +60,14 @@ export interface AttentionProbe {
   k: tf.Tensor4D;
   v: tf.Tensor4D;
   weights: tf.Tensor4D;
+  /** q·k/√dk before the mask: [B, h, Tq, Tk]. */
+  scores: tf.Tensor4D;
+  /** The additive mask as it was broadcast onto the scores (0 or -1e9), or undefined for none. */
+  bias?: tf.Tensor;
+  /** Each head's weighted sum of the values: [B, h, Tq, dk]. */
+  heads: tf.Tensor4D;
+  /** The sub-layer's output, concat(heads) W_o + b_o: [B, Tq, d]. */
+  output: tf.Tensor3D;
 }
 
 /** Multi-head attention weights by name prefix: `${p}/query_kernel` etc. */
@@ -77,12 +88,14 @@ export function multiHeadAttention(
   const q = project(query, 'query', Tq);
   const k = project(memory, 'key', Tk);
   const v = project(memory, 'value', Tk);
-  let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dk)) as tf.Tensor4D; // [B, h, Tq, Tk]: q·k / √dk
-  if (bias) scores = tf.add(scores, bias) as tf.Tensor4D;
+  const raw = tf.div(tf.matMul(q, k, false, true), Math.sqrt(dk)) as tf.Tensor4D; // [B, h, Tq, Tk]: q·k / √dk
+  const scores = bias ? (tf.add(raw, bias) as tf.Tensor4D) : raw;
   const weights = tf.softmax(scores) as tf.Tensor4D;
-  const context = tf.reshape(tf.transpose(tf.matMul(weights, v), [0, 2, 1, 3]), [B * Tq, d]); // [B*Tq, d]
-  probe?.push({ q, k, v, weights });
-  return tf.reshape(tf.add(tf.matMul(context, w[`${p}/output_kernel`] as tf.Tensor2D), w[`${p}/output_bias`]), [B, Tq, d]) as tf.Tensor3D;
+  const heads4 = tf.matMul(weights, v) as tf.Tensor4D; // [B, h, Tq, dk]
+  const context = tf.reshape(tf.transpose(heads4, [0, 2, 1, 3]), [B * Tq, d]); // [B*Tq, d]: the heads concatenated
+  const output = tf.reshape(tf.add(tf.matMul(context, w[`${p}/output_kernel`] as tf.Tensor2D), w[`${p}/output_bias`]), [B, Tq, d]) as tf.Tensor3D;
+  probe?.push({ q, k, v, weights, scores: raw, bias, heads: heads4, output });
+  return output;
 }
 
 export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor3D {
@@ -102,6 +115,30 @@ export interface TransformerProbe {
   positionalEncoding: Float32Array;
   /** One entry per attention sub-layer, in order: encoder self, then per decoder layer self and cross. */
   attention: Array<{ name: string; kind: 'self' | 'causal-self' | 'cross'; heads: number; queries: number; keys: number; weights: Float32Array; q: Float32Array; k: Float32Array; v: Float32Array }>;
+}
+
+/** One attention sub-layer's numbers for one sentence (batch row 0): see Transformer.fullProbe. */
+export interface FullProbe {
+  name: string;
+  layer: number;
+  kind: 'self' | 'causal-self' | 'cross';
+  heads: number;
+  queries: number;
+  keys: number;
+  dk: number;
+  /** [heads, queries|keys, dk] */
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  /** [heads, queries, keys]: q·k/√dk before the mask, and the softmax weights after it. */
+  scores: Float32Array;
+  weights: Float32Array;
+  /** [queries, keys]: 1 where masked. */
+  mask: Float32Array;
+  /** [heads, queries, dk] */
+  headOutputs: Float32Array;
+  /** [queries, d] */
+  output: Float32Array;
 }
 
 export class Transformer {
@@ -171,9 +208,11 @@ export class Transformer {
   private embed(ids: tf.Tensor2D, table: tf.Tensor): tf.Tensor3D {
     const [B, T] = ids.shape;
     const d = this.config.dModel;
-    if (T > this.config.maxLength) throw new Error(`transformer: sequence of ${T} tokens is longer than maxLength ${this.config.maxLength}`);
+    if (T > MAX_POSITIONS) throw new Error(`transformer: a sequence of ${T} tokens is longer than the ${MAX_POSITIONS} positions it reads`);
     const e = tf.reshape(tf.gather(table, tf.reshape(ids, [-1])), [B, T, d]);
-    return tf.add(tf.mul(e, Math.sqrt(d)), tf.slice(this.pe, [0, 0], [T, d])) as tf.Tensor3D;
+    // The encoding is defined for any length: past the table kept for training lengths it is computed.
+    const pe = T <= this.pe.shape[0] ? tf.slice(this.pe, [0, 0], [T, d]) : tf.tensor2d(positionalEncoding(T, d), [T, d]);
+    return tf.add(tf.mul(e, Math.sqrt(d)), pe) as tf.Tensor3D;
   }
 
   private ffn(p: string, x: tf.Tensor3D): tf.Tensor3D {
@@ -279,6 +318,46 @@ export class Transformer {
     const data = await avg.data();
     avg.dispose();
     return Array.from({ length: T }, (_, t) => Array.from(data.subarray(t * S, (t + 1) * S)));
+  }
+
+  /**
+   * Every number of every attention sub-layer for a source and a target (the Transformer lens's
+   * drill-down): Q, K, V, the scaled scores before the mask, the mask, the weights, each head's
+   * output, and the sub-layer's output, for batch row 0, in the order of `sublayerNames()`.
+   */
+  async fullProbe(sourceIds: readonly number[], targetIds: readonly number[]): Promise<FullProbe[]> {
+    const S = sourceIds.length;
+    const T = targetIds.length + 1;
+    const probe: AttentionProbe[] = [];
+    const kept = tf.tidy(() => {
+      const { memory, padBias } = this.encode(tf.tensor2d([sourceIds as number[]], [1, S], 'int32'), probe);
+      this.decodeAll(tf.tensor2d([[BOS_ID, ...targetIds]], [1, T], 'int32'), memory, padBias, probe);
+      return probe.map((p) => {
+        const [, , Tq, Tk] = p.weights.shape;
+        const mask = p.bias ? tf.cast(tf.less(tf.broadcastTo(tf.reshape(tf.slice(p.bias, [0, 0, 0, 0], [1, 1, p.bias.shape[2] as number, Tk]), [p.bias.shape[2] as number, Tk]), [Tq, Tk]), -1), 'float32') : tf.zeros([Tq, Tk]);
+        return [p.q, p.k, p.v, p.scores, mask, p.weights, p.heads, p.output] as tf.Tensor[];
+      });
+    });
+    try {
+      const names = this.sublayerNames();
+      const out: FullProbe[] = [];
+      for (let i = 0; i < kept.length; i++) {
+        const [q, k, v, scores, mask, weights, heads, output] = await Promise.all(kept[i].map((t) => t.data() as Promise<Float32Array>));
+        const shape = kept[i][5].shape as number[];
+        out.push({ ...names[i], heads: shape[1], queries: shape[2], keys: shape[3], dk: this.config.dModel / this.config.heads, q, k, v, scores, mask, weights, headOutputs: heads, output });
+      }
+      return out;
+    } finally {
+      tf.dispose(kept.flat());
+    }
+  }
+
+  /** The attention sub-layers in forward order: encoder self per layer, then per decoder layer causal self and cross. */
+  sublayerNames(): Array<{ name: string; layer: number; kind: 'self' | 'causal-self' | 'cross' }> {
+    const names: Array<{ name: string; layer: number; kind: 'self' | 'causal-self' | 'cross' }> = [];
+    for (let l = 0; l < this.config.encoderLayers; l++) names.push({ name: `encoder/layer${l}/self`, layer: l, kind: 'self' });
+    for (let l = 0; l < this.config.decoderLayers; l++) names.push({ name: `decoder/layer${l}/self`, layer: l, kind: 'causal-self' }, { name: `decoder/layer${l}/cross`, layer: l, kind: 'cross' });
+    return names;
   }
 
   /**

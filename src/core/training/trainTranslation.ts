@@ -31,6 +31,8 @@ export interface TranslationOptions {
   /** 'rnn': GRU encoder-decoder (attention below); 'transformer': the Transformer (small preset). */
   architecture: TranslationArchitecture;
   attention: AttentionKind;
+  /** The Transformer's shape beyond its width (units): heads, feed-forward width, layers (defaults: the small preset, FFN 4d). */
+  transformer?: { heads?: number; dFF?: number; layers?: number };
   tieEmbeddings: boolean;
   embeddingSize: number;
   units: number;
@@ -125,11 +127,13 @@ export function translationLoss(model: TranslationModel, batch: PairBatch, ratio
   return maskedSparseCrossEntropy(logits, labels, mask);
 }
 
-export function makeTranslationModel(o: Pick<TranslationOptions, 'architecture' | 'attention' | 'embeddingSize' | 'units' | 'tieEmbeddings' | 'seed' | 'maxLength'>, sourceVocabSize: number, targetVocabSize: number): TranslationModel {
+export function makeTranslationModel(o: Pick<TranslationOptions, 'architecture' | 'attention' | 'embeddingSize' | 'units' | 'tieEmbeddings' | 'seed' | 'maxLength' | 'transformer'>, sourceVocabSize: number, targetVocabSize: number): TranslationModel {
   if (o.architecture === 'transformer') {
-    // units sets the model width; the rest follows the small preset (4 heads, 2 + 2 layers, FFN 4d).
+    // units sets the model width; the rest follows the small preset (4 heads, 2 + 2 layers, FFN 4d) unless set.
     const d = o.units;
-    return new Transformer({ ...TRANSFORMER_PRESETS.small, dModel: d, dFF: 4 * d, maxLength: Math.max(o.maxLength + 2, 64), sourceVocabSize, targetVocabSize }, o.seed);
+    const t = o.transformer ?? {};
+    const layers = t.layers ?? TRANSFORMER_PRESETS.small.encoderLayers;
+    return new Transformer({ ...TRANSFORMER_PRESETS.small, dModel: d, heads: t.heads ?? TRANSFORMER_PRESETS.small.heads, dFF: t.dFF ?? 4 * d, encoderLayers: layers, decoderLayers: layers, maxLength: Math.max(o.maxLength + 2, 64), sourceVocabSize, targetVocabSize }, o.seed);
   }
   const config: Seq2SeqConfig = { attention: o.attention, sourceVocabSize, targetVocabSize, embeddingSize: o.embeddingSize, units: o.units, tieEmbeddings: o.tieEmbeddings };
   return new Seq2Seq(config, o.seed);
