@@ -16,11 +16,8 @@ import { matrix } from '../protocol/matrix';
 import type { AttentionKindName, AttentionSublayer, TransformerView } from '../protocol/transformer';
 import type { TraceToken } from '../protocol/trace';
 
-/**
- * The lens reads at most this many source tokens (documented in the README): attention has a row
- * and a column per token, so 128 tokens are already 16,384 weights per head.
- */
-export const MAX_LENS_TOKENS = 128;
+export { MAX_LENS_TOKENS } from '../protocol/transformer';
+import { MAX_LENS_TOKENS } from '../protocol/transformer';
 
 export class LensError extends Error {
   override readonly name = 'LensError';

@@ -11,6 +11,7 @@ import { registerCommands, type FeatureContribution } from './features';
 import * as timesteps from './timesteps';
 import * as training from './training';
 import * as translate from './translate';
+import * as transformer from './transformer';
 import * as vectors from './vectors';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
@@ -20,9 +21,10 @@ export type SeqLensApi = {
 } & engine.EngineApi &
   translate.TranslateApi &
   timesteps.TimestepsApi &
-  training.TrainingApi;
+  training.TrainingApi &
+  transformer.TransformerApi;
 
-const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, corpora.register, training.register];
+const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, transformer.register, corpora.register, training.register];
 
 let current: SeqLensContext | undefined;
 

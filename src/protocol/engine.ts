@@ -3,6 +3,7 @@
  * file imports neither `vscode` nor the DOM, so all three programs share it.
  */
 import type { TraceResult } from './trace';
+import type { TransformerView } from './transformer';
 
 export interface EngineInfo {
   backend: string;
@@ -56,6 +57,8 @@ export interface EngineMethods {
    * keeps its best checkpoint. `resume` continues a stopped or interrupted run from it.
    */
   'run/train': [{ dir: string; resume?: boolean }, { state: string; metrics: Record<string, number | string> }];
+  /** The Transformer lens: the text translated by a Transformer, with every attention sub-layer's numbers. */
+  'transformer/attention': [{ model: string; text: string; maxTokens?: number }, TransformerView];
   /** Test and diagnostics hook: busy-waits in the worker for `ms`, reporting progress; cancellable. */
   'engine/sleep': [{ ms: number }, { sleptMs: number; cancelled: boolean }];
 }

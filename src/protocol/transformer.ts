@@ -5,6 +5,12 @@
 import type { Matrix } from './matrix';
 import type { TraceToken } from './trace';
 
+/**
+ * The lens reads at most this many source tokens (documented in the README): attention has a row
+ * and a column per token, so 128 tokens are already 16,384 weights per head.
+ */
+export const MAX_LENS_TOKENS = 128;
+
 export type AttentionKindName = 'encoder-self' | 'decoder-self' | 'cross';
 
 export const ATTENTION_KINDS: readonly AttentionKindName[] = ['encoder-self', 'decoder-self', 'cross'];

@@ -26,6 +26,7 @@ import { WordVectors } from '../core/word2vec/vectors';
 import { checkpointKindOf, loadCheckpoint } from '../core/checkpoint';
 import { TaggerClassifier, type TaggerClassifierConfig } from '../core/models/taggerClassifier';
 import { Vocab } from '../core/vocab';
+import { attentionView, LensError, LoadedTransformer, loadTransformer, transformerDir } from '../core/transformerLens';
 
 const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask, analyze: analyzeTask };
 
@@ -60,6 +61,7 @@ type FileModel = { label: string; layers: string[] } & (
 export class Engine {
   private readonly models = new Map<string, LoadedLanguageModel>();
   private readonly imported = new Map<string, FileModel>();
+  private readonly transformers = new Map<string, { loaded: LoadedTransformer; stamp: string }>();
   /** Vector sets by file, loaded on first use. */
   private readonly vectors = new Map<string, { vectors: WordVectors; stamp: string }>();
   private readonly handlers: { [M in EngineMethod]: Handler<M> };
@@ -165,6 +167,15 @@ export class Engine {
           return { state: r.status.state, metrics: r.status.metrics ?? {} };
         } catch (e) {
           if (e instanceof TaskError || e instanceof DataError || e instanceof RunError) throw new BadInputError(e.message);
+          throw e;
+        }
+      },
+      'transformer/attention': async (p) => {
+        if (typeof p.text !== 'string') throw new BadInputError('transformer/attention: text must be a string');
+        try {
+          return await attentionView(this.transformer(p.model), p.text, { maxTokens: p.maxTokens });
+        } catch (e) {
+          if (e instanceof LensError) throw new BadInputError(e.message);
           throw e;
         }
       },
@@ -283,6 +294,29 @@ export class Engine {
     return m;
   }
 
+  /** A Transformer by id (the embedded one) or folder, loaded once; a changed checkpoint is read again. */
+  private transformer(spec: string): LoadedTransformer {
+    const dir = transformerDir(spec, this.boot.modelsDir);
+    let stamp = '';
+    try {
+      stamp = String(fs.statSync(path.join(dir, 'weights.bin')).mtimeMs);
+    } catch {
+      // loadTransformer says what is wrong
+    }
+    const cached = this.transformers.get(spec);
+    if (cached && cached.stamp === stamp) return cached.loaded;
+    cached?.loaded.model.dispose();
+    this.transformers.delete(spec);
+    const loaded = loadTransformer(spec, this.boot.modelsDir);
+    this.transformers.set(spec, { loaded, stamp });
+    while (this.transformers.size > 3) {
+      const [oldest, v] = this.transformers.entries().next().value as [string, { loaded: LoadedTransformer }];
+      v.loaded.model.dispose();
+      this.transformers.delete(oldest);
+    }
+    return loaded;
+  }
+
   private disposeFileModel(id: string): void {
     const m = this.imported.get(id);
     if (m?.kind === 'checkpoint') m.loaded.model.dispose();
@@ -307,6 +341,8 @@ export class Engine {
     for (const m of this.models.values()) m.model.dispose();
     this.models.clear();
     for (const id of [...this.imported.keys()]) this.disposeFileModel(id);
+    for (const t of this.transformers.values()) t.loaded.model.dispose();
+    this.transformers.clear();
   }
 }
 

@@ -2,18 +2,19 @@
  * The timestep view: a WebviewView in the panel that steps through a
  * recurrent network reading the selected text. It owns its listeners, keeps
  * the last trace so that a hidden-then-shown webview can ask for it again on
- * `ready`, and links the view and the editor both ways: the caret moves the
- * step, hovering a token highlights its words in the editor.
+ * `ready`, and links the view and the editor both ways through the shared
+ * LinkedText (shared/editorText.ts): the caret moves the step, hovering a token
+ * highlights its words in the editor.
  */
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_IDS, DefaultModelId, MODEL_LABELS, TraceResult } from '../../protocol/trace';
 import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../protocol/timesteps';
-import { tokenAtOffset } from '../../core/tokenizer';
 import { EngineRequestError } from '../../worker/client';
 import { config } from '../shared/config';
 import type { SeqLensContext } from '../context';
 import { webviewHtml } from '../shared/webviewHtml';
 import { TextSource, textFromEditor } from '../shared/textSource';
+import { LinkedText } from '../shared/editorText';
 
 export const TIMESTEPS_VIEW_ID = 'seqlens.timesteps';
 
@@ -23,10 +24,8 @@ interface Shown {
   /** Numbers the trace (the run that made it); the page echoes it in its messages. */
   id: number;
   trace: TraceResult;
-  source: TextSource;
-  /** False once the text was edited inside the traced range or its document closed. */
-  live: boolean;
-  staleReason?: string;
+  /** The traced text in its document: follows the caret, draws the highlights, notices edits. */
+  link: LinkedText;
 }
 
 export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposable {
@@ -40,8 +39,6 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   private lastContent: TimestepsToWebview | undefined;
   private runSeq = 0;
   private hovered: number | null = null;
-  private hoveredRange: vscode.Range | undefined;
-  private editorVisible = true;
   /** The model of the newest run, finished or not: a repeated choice of it is not a new request. */
   private requestedModel: string | undefined;
   /** Models opened from disk this session (SeqLens checkpoints, TensorFlow.js LayersModels). */
@@ -49,8 +46,6 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   /** An opened model chosen for this session (the setting holds only the shipped ones). */
   private sessionModel: string | undefined;
   private cancelRun: vscode.CancellationTokenSource | undefined;
-  private readonly stepDecoration: vscode.TextEditorDecorationType;
-  private readonly hoverDecoration: vscode.TextEditorDecorationType;
   private readonly stepEmitter = new vscode.EventEmitter<number>();
   private readonly traceEmitter = new vscode.EventEmitter<TraceResult>();
   private readonly readyEmitter = new vscode.EventEmitter<void>();
@@ -61,31 +56,10 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   readonly repaintMs: number[] = [];
 
   constructor(private readonly ctx: SeqLensContext) {
-    this.stepDecoration = vscode.window.createTextEditorDecorationType({
-      backgroundColor: new vscode.ThemeColor('editor.wordHighlightStrongBackground'),
-      borderColor: new vscode.ThemeColor('editor.wordHighlightStrongBorder'),
-      borderStyle: 'solid',
-      borderWidth: '1px',
-    });
-    this.hoverDecoration = vscode.window.createTextEditorDecorationType({
-      backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
-      borderColor: new vscode.ThemeColor('editor.findMatchBorder'),
-      borderStyle: 'solid',
-      borderWidth: '1px',
-    });
     this.disposables.push(
-      this.stepDecoration,
-      this.hoverDecoration,
       this.stepEmitter,
       this.traceEmitter,
       this.readyEmitter,
-      vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.onDocumentClosed(d)),
-      vscode.window.onDidChangeVisibleTextEditors(() => {
-        this.updateEditorNote();
-        this.decorate();
-      }),
       ctx.onEngineCrash(() => {
         if (this.cancelRun) this.post({ type: 'trace/error', message: 'The engine stopped while tracing; run the command again.' });
       }),
@@ -160,7 +134,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     this.sessionModel = opened.id;
     this.requestedModel = undefined;
     const shown = this.shown;
-    if (shown) await this.run(shown.source, opened.id, { keepStep: this.step, staleReason: shown.live ? undefined : shown.staleReason });
+    if (shown) await this.run(shown.link.source, opened.id, { keepStep: this.step, staleReason: shown.link.stale });
     else this.post({ type: 'trace/empty', message: `${opened.label} is open: select a sentence and run “SeqLens: Step Through Timesteps”.`, models: this.models(), modelId: opened.id });
     return opened;
   }
@@ -210,22 +184,28 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     try {
       const trace = await this.ctx.engine.request('trace/run', { modelId, text: source.text, maxTokens: config.maxTokens() }, { token: cts.token });
       if (seq !== this.runSeq) return undefined; // a newer run replaced this one
-      this.clearDecorations(); // the previous trace's highlights, in whatever editor they were
+      this.shown?.link.dispose(); // the previous trace's highlights, in whatever editor they were
       const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.uri.toString());
       // Edits that arrived while the engine was reading are not reflected in the offsets.
       const staleReason =
         options.staleReason ??
         (!doc ? 'The traced text was closed; the trace stays here but no longer follows the caret.' : doc.version !== source.version ? 'The text changed while it was being read. Run the command again to re-read it.' : undefined);
-      this.shown = { id: seq, trace, source, live: staleReason === undefined, staleReason };
-      this.editorVisible = this.editorFor(source.uri) !== undefined;
-      const editor = options.editor;
-      const caret = editor && editor.document.uri.toString() === source.uri.toString() && this.shown.live ? this.stepForOffset(editor.document.offsetAt(editor.selection.active)) : undefined;
+      const link = new LinkedText({ ...source }, trace.tokens, {
+        onCaret: (step) => {
+          if (step !== this.step) this.setStep(step, true);
+        },
+        followCaret: () => config.followCursor(),
+        onStale: (message, canRerun) => this.post({ type: 'trace/stale', message, canRerun }),
+        onVisibility: (visible) => this.post({ type: 'trace/note', message: visible ? '' : editorClosedNote }),
+      });
+      this.shown = { id: seq, trace, link };
+      const caret = staleReason ? undefined : link.tokenAtCaret(options.editor);
       this.step = Math.min(trace.tokens.length - 1, options.keepStep ?? caret ?? 0);
       this.ctx.log.info(`trace: ${trace.modelLabel}, ${trace.tokens.length} tokens${trace.truncatedTokens ? ` (+${trace.truncatedTokens} cut)` : ''}, probe ${trace.probeMs.toFixed(1)} ms`);
       this.post(this.showMessage());
-      if (staleReason) this.post({ type: 'trace/stale', message: staleReason, canRerun: doc !== undefined });
-      else if (!this.editorVisible) this.post({ type: 'trace/note', message: editorClosedNote });
-      this.decorate();
+      if (staleReason) link.markStale(staleReason, doc !== undefined);
+      else if (!link.isVisible) this.post({ type: 'trace/note', message: editorClosedNote });
+      link.setStep(this.step);
       this.traceEmitter.fire(trace);
       this.stepEmitter.fire(this.step);
       if (trace.truncatedTokens > 0 || source.droppedChars > 0) {
@@ -259,7 +239,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   private async rerun(): Promise<void> {
     const shown = this.shown;
     if (!shown) return;
-    const editor = this.editorFor(shown.source.uri);
+    const editor = shown.link.editor();
     if (!editor) {
       this.ctx.info('open the traced file again, select the text and run SeqLens: Step Through Timesteps.');
       return;
@@ -269,8 +249,8 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
 
   private showMessage(): TimestepsToWebview {
     const s = this.shown!;
-    const note = truncationNote(s.trace, s.source);
-    return { type: 'trace/show', traceId: s.id, trace: s.trace, step: this.step, source: s.source.label + (note ? ` — ${note}` : ''), models: this.models() };
+    const note = truncationNote(s.trace, s.link.source);
+    return { type: 'trace/show', traceId: s.id, trace: s.trace, step: this.step, source: s.link.source.label + (note ? ` — ${note}` : ''), models: this.models() };
   }
 
   private post(message: TimestepsToWebview): void {
@@ -289,8 +269,8 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         if (this.shown) this.post(this.showMessage());
         else if (this.lastContent) this.post(this.lastContent);
         else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: this.models(), modelId: this.currentModel() });
-        if (this.shown?.staleReason) this.post({ type: 'trace/stale', message: this.shown.staleReason, canRerun: true });
-        else if (this.shown && !this.editorVisible) this.post({ type: 'trace/note', message: editorClosedNote });
+        if (this.shown?.link.stale) this.post({ type: 'trace/stale', message: this.shown.link.stale, canRerun: true });
+        else if (this.shown && !this.shown.link.isVisible) this.post({ type: 'trace/note', message: editorClosedNote });
         this.readyEmitter.fire();
         return;
       case 'step/changed':
@@ -309,7 +289,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
           void config.setTimestepsModel(modelId as DefaultModelId).then(undefined, (e) => this.ctx.reportError('saving the model choice', e));
         } else this.sessionModel = modelId;
         const shown = this.shown;
-        if (shown) void this.run(shown.source, modelId, { keepStep: this.step, staleReason: shown.live ? undefined : shown.staleReason });
+        if (shown) void this.run(shown.link.source, modelId, { keepStep: this.step, staleReason: shown.link.stale });
         else this.requestedModel = modelId;
         return;
       }
@@ -330,123 +310,23 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     if (clamped === this.step && !notifyPage) return;
     this.step = clamped;
     if (notifyPage) this.post({ type: 'step/set', step: clamped });
-    this.decorate();
+    this.shown.link.setStep(clamped);
     this.stepEmitter.fire(clamped);
-  }
-
-  private stepForOffset(docOffset: number): number | undefined {
-    if (!this.shown) return undefined;
-    const { trace, source } = this.shown;
-    const rel = docOffset - source.baseOffset;
-    const tokens = trace.tokens;
-    if (tokens.length === 0 || rel < tokens[0].start || rel > tokens[tokens.length - 1].end) return undefined;
-    return tokenAtOffset(tokens, rel);
-  }
-
-  private onSelection(e: vscode.TextEditorSelectionChangeEvent): void {
-    if (!this.shown?.live || !config.followCursor()) return;
-    if (e.textEditor.document.uri.toString() !== this.shown.source.uri.toString()) return;
-    const step = this.stepForOffset(e.textEditor.document.offsetAt(e.selections[0].active));
-    if (step !== undefined && step !== this.step) this.setStep(step, true);
-  }
-
-  private onDocumentChange(e: vscode.TextDocumentChangeEvent): void {
-    const shown = this.shown;
-    if (!shown?.live || e.document.uri.toString() !== shown.source.uri.toString() || e.contentChanges.length === 0) return;
-    const tokens = shown.trace.tokens;
-    const start = shown.source.baseOffset;
-    const end = start + (tokens.length ? tokens[tokens.length - 1].end : 0);
-    let shift = 0;
-    for (const c of e.contentChanges) {
-      if (c.rangeOffset + c.rangeLength <= start) shift += c.text.length - c.rangeLength;
-      else if (c.rangeOffset < end) {
-        this.markStale('The text changed inside the traced range, so these steps no longer match it. Run the command again to re-read it.');
-        return;
-      }
-    }
-    // Edits before the traced text move it; edits after it do not matter. Either way the
-    // text itself is unchanged, so this version of the document still matches the trace.
-    shown.source.baseOffset += shift;
-    shown.source.version = e.document.version;
-    if (shift) this.decorate();
-  }
-
-  /** Says so in the panel while no editor shows the traced text (the trace stays; following resumes when it is shown again). */
-  private updateEditorNote(): void {
-    const shown = this.shown;
-    if (!shown?.live) return;
-    const visible = this.editorFor(shown.source.uri) !== undefined;
-    if (visible === this.editorVisible) return;
-    this.editorVisible = visible;
-    this.post({ type: 'trace/note', message: visible ? '' : editorClosedNote });
-  }
-
-  private onDocumentClosed(doc: vscode.TextDocument): void {
-    const shown = this.shown;
-    if (!shown?.live || doc.uri.toString() !== shown.source.uri.toString()) return;
-    this.markStale('The traced text was closed; the trace stays here but no longer follows the caret.', false);
-  }
-
-  private markStale(reason: string, canRerun = true): void {
-    if (!this.shown) return;
-    this.shown.live = false;
-    this.shown.staleReason = reason;
-    this.clearDecorations();
-    this.post({ type: 'trace/stale', message: reason, canRerun });
-  }
-
-  private editorFor(uri: vscode.Uri): vscode.TextEditor | undefined {
-    return vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
-  }
-
-  private tokenRange(doc: vscode.TextDocument, index: number): vscode.Range | undefined {
-    const tok = this.shown?.trace.tokens[index];
-    if (!tok || !this.shown) return undefined;
-    const base = this.shown.source.baseOffset;
-    return new vscode.Range(doc.positionAt(base + tok.start), doc.positionAt(base + tok.end));
-  }
-
-  private decorate(): void {
-    if (!this.shown?.live) return;
-    for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document.uri.toString() !== this.shown.source.uri.toString()) continue;
-      const r = this.tokenRange(editor.document, this.step);
-      editor.setDecorations(this.stepDecoration, r ? [r] : []);
-    }
   }
 
   private highlightToken(index: number | null): void {
     this.hovered = index;
-    if (index === null || !this.shown?.live) {
-      for (const editor of vscode.window.visibleTextEditors) editor.setDecorations(this.hoverDecoration, []);
-      this.hoveredRange = undefined;
-      return;
-    }
-    const editor = this.editorFor(this.shown.source.uri);
-    if (!editor) return;
-    const r = this.tokenRange(editor.document, index);
-    editor.setDecorations(this.hoverDecoration, r ? [r] : []);
-    this.hoveredRange = r;
-    if (r) editor.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    this.shown?.link.setHover(index);
   }
 
   /** The range highlighted for the token under the pointer in the panel (tests read this). */
   decoratedHoverRange(): vscode.Range | undefined {
-    return this.hoveredRange;
+    return this.shown?.link.hoverRange();
   }
 
-  /** The ranges currently decorated for the step, per visible editor (tests read this). */
+  /** The range decorated for the step in the editor showing the text (tests read this). */
   decoratedStepRange(): vscode.Range | undefined {
-    const editor = this.shown && this.editorFor(this.shown.source.uri);
-    return editor && this.shown?.live ? this.tokenRange(editor.document, this.step) : undefined;
-  }
-
-  private clearDecorations(): void {
-    for (const editor of vscode.window.visibleTextEditors) {
-      editor.setDecorations(this.stepDecoration, []);
-      editor.setDecorations(this.hoverDecoration, []);
-    }
-    this.hoveredRange = undefined;
+    return this.shown?.link.stepRange();
   }
 
   private disposeView(): void {
@@ -456,6 +336,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   dispose(): void {
     this.cancelRun?.cancel();
     this.disposeView();
+    this.shown?.link.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
