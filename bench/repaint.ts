@@ -107,7 +107,7 @@ export async function measureDashboardRepaint(root: string, log: (...a: unknown[
 }
 
 /** Chromium with one of SeqLens's real webview pages (dist/webview/<entry>.js/.css), as a file page. */
-async function openWebviewPage(root: string, entry: string, bodyStyle: string, viewport: { width: number; height: number }) {
+export async function openWebviewPage(root: string, entry: string, bodyStyle: string, viewport: { width: number; height: number }) {
   const toolsPkg = path.join(root, 'test', 'e2e-tools', 'package.json');
   let chromium: { launch(o: object): Promise<any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
   try {
@@ -132,4 +132,24 @@ async function openWebviewPage(root: string, entry: string, bodyStyle: string, v
   const page = await browser.newPage({ viewport });
   await page.goto(pathToFileURL(html).toString());
   return { browser, page };
+}
+
+/**
+ * The Transformer lens's model view (every layer, head and kind as thumbnails) for a real 60-token
+ * view from the engine, painted by the real bundle in Chromium; the page reports each paint.
+ */
+export async function measureTransformerGrid(root: string, log: (...a: unknown[]) => void, view: unknown, paints = 15): Promise<{ median: number; count: number }> {
+  log(`attention-grid: the Transformer lens's model view in Chromium, ${paints} paints`);
+  const { browser, page } = await openWebviewPage(root, 'transformer', '--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-red:#f14c4c;--vscode-charts-green:#89d185;--vscode-focusBorder:#0078d4', { width: 1400, height: 900 });
+  try {
+    for (let i = 0; i < paints; i++) {
+      await page.evaluate(({ v, id }: { v: unknown; id: number }) => window.postMessage({ type: 'view/show', id, view: v, sourceLabel: 'bench', models: [{ id: 'en-ko-transformer', label: 'bench' }], head: { kind: 'encoder-self', layer: 0, head: -1 } }, '*'), { v: view, id: i + 1 });
+      await page.waitForFunction((n: number) => (window as unknown as { __messages: Array<{ type: string; what?: string }> }).__messages.filter((m) => m.type === 'perf/paint' && m.what === 'grid').length >= n, i + 1, { timeout: 30_000 });
+    }
+    const times = (await page.evaluate(() => (window as unknown as { __messages: Array<{ type: string; what?: string; ms: number }> }).__messages.filter((m) => m.type === 'perf/paint' && m.what === 'grid').map((m) => m.ms))) as number[];
+    const sorted = [...times.slice(1)].sort((a, b) => a - b); // the first paint includes the page's warm-up
+    return { median: sorted[Math.floor(sorted.length / 2)], count: sorted.length };
+  } finally {
+    await browser.close();
+  }
 }

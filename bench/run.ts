@@ -14,6 +14,9 @@
  *   dashboard-repaint  the training dashboard (Chromium, the real bundle) with 5 runs × 10,000
  *                points per series, redrawn as rows stream in: against the 16 ms frame budget
  *
+ *   attention    the Transformer lens's forward pass for 60 tokens in a worker: against the 30 ms
+ *                budget and PyTorch's nn.MultiheadAttention on the same shapes; the model-view
+ *                grid's paint in Chromium against 50 ms
  *   word2vec     SGNS words/s against gensim (1 worker), on ../shared/data/gutenberg
  *   train-*      training tokens/s: LSTM LM and seq2seq with attention, against PyTorch (1 thread)
  *                and stock tfjs-wasm
@@ -25,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { measureDashboardRepaint, measureRepaint } from './repaint';
+import { measureDashboardRepaint, measureRepaint, measureTransformerGrid } from './repaint';
 import { median, type BenchRow } from './result';
 import { benchTrainInEditor, benchTranslateFile } from './trainInEditor';
 import { benchVectorFiles } from './vectorFiles';
@@ -214,6 +217,33 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
     } catch (e) {
       return [{ name: 'dashboard-repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
     }
+  },
+  attention: async () => {
+    log('attention: the embedded Transformer reads a 60-token selection (every layer, head and kind, with Q, K, V and the drill-down numbers), in a worker');
+    const w = new Worker(path.join(__dirname, 'attentionWorker.js'), { workerData: { root: ROOT } });
+    const r = await new Promise<{ forward: number; decode: number; sourceLength: number; targetLength: number; view: unknown }>((resolve, reject) => {
+      w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m as never)));
+      w.once('error', reject);
+    });
+    await w.terminate();
+    const py = torchPython();
+    let torchMs: number | null = null;
+    if (py) {
+      const t = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'attention_torch.py'), '--source', String(r.sourceLength), '--target', String(r.targetLength)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+      if (t.status !== 0) throw new Error(`PyTorch reference failed: ${t.stderr}`);
+      torchMs = JSON.parse(t.stdout).median_ms;
+    }
+    const rows: Result[] = [
+      { name: 'attention', unit: 'ms', value: r.forward, reference: 'budget', referenceValue: 30, ratio: 30 / r.forward, target: '≤ 30 ms (ratio ≥ 1)', note: `${r.forward <= 30 ? 'met' : 'NOT met'}; ${r.sourceLength} source × ${r.targetLength} decoder positions, 2 + 2 layers, 4 heads; greedy decoding of an 11-word sentence ${r.decode.toFixed(1)} ms` },
+      { name: 'attention', unit: 'ms', value: r.forward, reference: 'PyTorch nn.MultiheadAttention, 1 thread', referenceValue: torchMs, ratio: torchMs ? torchMs / r.forward : null, target: 'report', note: py ? 'the same shapes, every head\'s weights returned' : 'skipped: PyTorch is not installed (apt-get install python3-torch)' },
+    ];
+    try {
+      const g = await measureTransformerGrid(ROOT, log, r.view);
+      rows.push({ name: 'attention-grid', unit: 'ms', value: g.median, reference: 'budget', referenceValue: 50, ratio: 50 / g.median, target: '≤ 50 ms (ratio ≥ 1)', note: `${g.median <= 50 ? 'met' : 'NOT met'}; the model view for 60 tokens: 6 sub-layers × (4 heads + mean), ${g.count} paints` });
+    } catch (e) {
+      rows.push({ name: 'attention-grid', unit: 'ms', value: NaN, reference: 'budget', referenceValue: 50, ratio: null, target: '≤ 50 ms', note: `skipped: ${(e as Error).message}` });
+    }
+    return rows;
   },
   decode: async () => {
     log('decode: greedy decoding of a 12-token sentence, 12 steps, GRU 128 + dot attention, with the attention matrix');
