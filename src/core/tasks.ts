@@ -31,7 +31,8 @@ import { readTaskData } from './trainTask';
 import { listRuns, runsRoot } from './runs/runs';
 import { attentionJson, attentionView, LensError, LoadedTransformer, loadTransformer, MAX_LENS_TOKENS, peJson } from './transformerLens';
 import { headFlags } from './attentionMath';
-import { TRANSFORMER_MODEL_ID } from './defaultIds';
+import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from './defaultIds';
+import { Transformer } from './models/transformer';
 
 export { argsOf, TaskError } from './taskArgs';
 export type { Args, RunHooks, TaskHooks, TaskResult } from './taskArgs';
@@ -142,7 +143,8 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
 function loadTranslationModel(a: Args, hooks?: TaskHooks) {
   const spec = str(a, 'model') ?? TRANSLATION_MODEL_ID;
   // The embedded model by its id (unless a folder of that name exists here).
-  const dir = spec === TRANSLATION_MODEL_ID && !fs.existsSync(spec) && hooks ? path.join(hooks.modelsDir, TRANSLATION_MODEL_DIR) : spec;
+  const embedded = spec === TRANSLATION_MODEL_ID ? TRANSLATION_MODEL_DIR : spec === TRANSFORMER_MODEL_ID ? TRANSFORMER_MODEL_DIR : undefined;
+  const dir = embedded && !fs.existsSync(spec) && hooks ? path.join(hooks.modelsDir, embedded) : spec;
   if (!fs.existsSync(dir)) throw new TaskError(`${a.verb}: ${dir}: no such checkpoint folder`);
   const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
   if (meta.kind !== 'seq2seq' && meta.kind !== 'transformer') throw new TaskError(`${a.verb}: ${dir}: a "${meta.kind}" checkpoint is not a translation model`);
@@ -176,7 +178,15 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
     const r = await translate(m.model, m.sourceVocab, m.targetVocab, text!, beam);
     if (r.source.length === 0) throw new TaskError('translate: --text has no words');
     const outText = r.output.join(' ');
-    return result({ source: r.source, output: r.output, text: outText, attention: r.attention }, outText);
+    // The Transformer: its cross-attention per layer and head, a row per output word ("attention" is the last layer's mean).
+    let crossAttention: Array<{ layer: number; heads: number[][][] }> | undefined;
+    if (m.model instanceof Transformer && r.output.length) {
+      const probes = await m.model.fullProbe(m.sourceVocab.ids(r.source), m.targetVocab.ids(r.output));
+      crossAttention = probes
+        .filter((p) => p.kind === 'cross')
+        .map((p) => ({ layer: p.layer, heads: Array.from({ length: p.heads }, (_, h) => Array.from({ length: r.output.length }, (_, t) => Array.from(p.weights.subarray((h * p.queries + t) * p.keys, (h * p.queries + t + 1) * p.keys)))) }));
+    }
+    return result({ source: r.source, output: r.output, text: outText, attention: r.attention, ...(crossAttention ? { crossAttention } : {}) }, outText);
   } finally {
     m.model.dispose();
   }

@@ -53,6 +53,19 @@ describe('SeqLens: Translate Selection', function () {
     await new Promise((res) => setTimeout(res, 400));
     await harness.screenshot('translate-light');
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    // The model chooser: the embedded Transformer, with its cross-attention per layer and head.
+    await panel(`(() => { const s = document.getElementById('model'); s.value = 'en-ko-transformer'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('the Transformer translation', () => panel<boolean>(`/Transformer/.test(document.getElementById('header').textContent) && document.querySelectorAll('#cross-head option').length > 0`), 30_000);
+    assert.strictEqual(await panel<string>(`document.getElementById('output').textContent`), r.text);
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('#cross-head option').length`), 2 * (4 + 1), 'two cross-attention layers, four heads and their mean each');
+    await panel(`(() => { const s = document.getElementById('cross-head'); s.value = '0:2'; s.dispatchEvent(new Event('change')); return true; })()`);
+    const sums = await panel<number[]>(`[...document.querySelectorAll('table.attention tr[data-t]')].map(tr => [...tr.querySelectorAll('td')].reduce((a, td) => a + Number(td.dataset.w), 0))`);
+    assert.strictEqual(sums?.length, r.output.length);
+    for (const s of sums!) assert.ok(Math.abs(s - 1) < 1e-3, `a row of layer 1, head 3 sums to ${s}`);
+    await harness.screenshot('translate-transformer-dark');
+    // Back to the default model for the tests that follow.
+    await panel(`(() => { const s = document.getElementById('model'); s.value = 'en-ko'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('the GRU translation again', () => panel<boolean>(`document.getElementById('cross-head').hidden && !/Transformer/.test(document.getElementById('header').textContent)`), 30_000);
   });
 
   it('answers an empty line with a message, and a long selection is cut at 60 words with a notice', async () => {

@@ -15,13 +15,19 @@ registerToolkit();
 const host = new Host<TranslateFromWebview, Record<string, never>>();
 const app = document.getElementById('app')!;
 const header = el('div', { id: 'header', class: 'header' });
+const chooser = el('div', { class: 'chooser' });
+const modelSelect = el('select', { id: 'model', 'aria-label': 'Translation model' });
+const headSelect = el('select', { id: 'cross-head', 'aria-label': 'Cross-attention layer and head', hidden: '' });
+chooser.append(el('label', { for: 'model' }, 'Model '), modelSelect, ' ', headSelect);
+modelSelect.addEventListener('change', () => host.post({ type: 'model/select', modelId: modelSelect.value }));
+headSelect.addEventListener('change', () => render());
 const sourceLine = el('div', { id: 'source', class: 'sentence', lang: 'und' });
 const outputLine = el('div', { id: 'output', class: 'sentence output' });
 const status = el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
 const mapBox = el('div', { id: 'map', class: 'map' });
 const note = el('p', { class: 'note' }, 'Each row is one word of the translation: how much the decoder looked at each source word (its attention weights, which sum to 1) when it wrote that word. The outlined cell is where it looked most.');
 const busy = el('div', { id: 'busy', class: 'busy', hidden: '' });
-app.append(header, sourceLine, outputLine, status, mapBox, note, busy);
+app.append(chooser, header, sourceLine, outputLine, status, mapBox, note, busy);
 
 let palette: Palette = readPalette();
 let shown: { id: number; result: TranslationShown } | undefined;
@@ -33,8 +39,25 @@ function cellColour(w: number): string {
 
 function render(): void {
   if (!shown) return;
-  const { result: t, id } = shown;
+  const { result: shownResult, id } = shown;
   busy.hidden = true;
+  modelSelect.replaceChildren(...shownResult.models.map((m) => el('option', { value: m.id, ...(m.id === shownResult.modelId ? { selected: '' } : {}) }, m.label)));
+  // A Transformer: its cross-attention by layer and head (default: the last layer, heads averaged, as the decoder's summary).
+  const cross = shownResult.crossAttention;
+  if (cross?.length) {
+    const previous = headSelect.value;
+    const options = cross.flatMap((c) => [el('option', { value: `${c.layer}:-1` }, `cross-attention, layer ${c.layer + 1}, heads averaged`), ...c.heads.map((_, h) => el('option', { value: `${c.layer}:${h}` }, `cross-attention, layer ${c.layer + 1}, head ${h + 1}`))]);
+    headSelect.replaceChildren(...options);
+    headSelect.value = options.some((o) => o.getAttribute('value') === previous) ? previous : `${cross[cross.length - 1].layer}:-1`;
+    headSelect.hidden = false;
+  } else headSelect.hidden = true;
+  let t = shownResult;
+  if (cross?.length) {
+    const [layer, head] = headSelect.value.split(':').map(Number);
+    const c = cross.find((x) => x.layer === layer) ?? cross[cross.length - 1];
+    const rows = head >= 0 ? c.heads[head] : c.heads[0].map((row, i) => row.map((_, j) => c.heads.reduce((a, hh) => a + hh[i][j], 0) / c.heads.length));
+    t = { ...shownResult, attention: rows };
+  }
   app.dataset.state = 'shown';
   header.textContent = `${t.modelLabel} · ${t.beam > 1 ? `beam search, K = ${t.beam}` : 'greedy decoding'} · ${t.sourceLabel} · ${t.ms} ms`;
   sourceLine.textContent = t.source.join(' ');

@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { TRANSLATION_MODEL_ID } from '../../core/defaultIds';
+import { TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_ID } from '../../core/defaultIds';
 import { modelLabelOf } from '../../core/runs/runs';
 import { tokenize } from '../../core/tokenizer';
 import type { TranslateFromWebview, TranslateToWebview, TranslationShown } from '../../protocol/translate';
@@ -20,10 +20,18 @@ import { createPagePanel } from '../shared/webviewHtml';
  */
 const MAX_WORDS = 60;
 
+/** The embedded translation models the chooser always offers. */
+const EMBEDDED_MODELS = [
+  { id: TRANSLATION_MODEL_ID, label: 'English → Korean, GRU + dot attention (embedded)' },
+  { id: TRANSFORMER_MODEL_ID, label: 'English → Korean Transformer (embedded)' },
+];
+
 export interface TranslateRequest {
   text?: string;
   model?: string;
   beam?: number;
+  /** Where the text came from (the panel's header), when `text` is given. */
+  sourceLabel?: string;
 }
 
 export class TranslatePanel implements vscode.Disposable {
@@ -32,15 +40,25 @@ export class TranslatePanel implements vscode.Disposable {
   private last: TranslateToWebview | undefined;
   private seq = 0;
   private cancel: vscode.CancellationTokenSource | undefined;
+  /** A model chosen in the panel for this session (the setting keeps its own). */
+  private chosen: string | undefined;
+  private lastRequest: { text: string; sourceLabel: string } | undefined;
   /** The translation on show (diagnostics and tests). */
   current: (TranslationShown & { text: string }) | undefined;
   hovered: { target: number | null; source: number | null } = { target: null, source: null };
 
-  constructor(private readonly ctx: SeqLensContext) {}
+  private readonly settingListener: vscode.Disposable;
+
+  constructor(private readonly ctx: SeqLensContext) {
+    // A model set in the settings (or by "Use for Translate Selection") replaces the panel's choice.
+    this.settingListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('seqlens.translate.model')) this.chosen = undefined;
+    });
+  }
 
   async translate(request: TranslateRequest = {}): Promise<(TranslationShown & { text: string }) | undefined> {
     let text = request.text;
-    let sourceLabel = 'text';
+    let sourceLabel = request.sourceLabel ?? 'text';
     if (text === undefined) {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
@@ -63,21 +81,24 @@ export class TranslatePanel implements vscode.Disposable {
       text = text.slice(0, tokens[tokens.length - 1].end);
     }
     const settings = vscode.workspace.getConfiguration('seqlens.translate');
-    const model = request.model ?? (settings.get<string>('model', TRANSLATION_MODEL_ID) || TRANSLATION_MODEL_ID);
-    const beam = request.beam ?? Math.max(1, Math.floor(settings.get<number>('beam', 1)));
+    const model = request.model ?? this.chosen ?? (settings.get<string>('model', TRANSLATION_MODEL_ID) || TRANSLATION_MODEL_ID);
+    this.lastRequest = { text, sourceLabel };
+    // The Transformer decodes greedily (beam search is the recurrent models').
+    const beam = model === TRANSFORMER_MODEL_ID ? 1 : (request.beam ?? Math.max(1, Math.floor(settings.get<number>('beam', 1))));
     this.show();
     const seq = ++this.seq;
     this.cancel?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.cancel = cts;
-    const modelLabel = model === TRANSLATION_MODEL_ID ? 'English → Korean (embedded)' : modelLabelOf(model);
+    const models = EMBEDDED_MODELS.some((m) => m.id === model) ? EMBEDDED_MODELS : [...EMBEDDED_MODELS, { id: model, label: modelLabelOf(model) }];
+    const modelLabel = models.find((m) => m.id === model)!.label;
     this.post({ type: 'translation/loading', message: `Translating with ${modelLabel}…` });
     const t0 = Date.now();
     try {
       const r = await this.ctx.engine.request('task/run', { verb: 'translate', options: { model, text, beam } }, { token: cts.token });
       if (seq !== this.seq) return undefined;
-      const j = r.json as { source: string[]; output: string[]; text: string; attention: number[][] };
-      const shown = { source: j.source, output: j.output, attention: j.attention, modelLabel, beam, sourceLabel, ms: Date.now() - t0, text: j.text };
+      const j = r.json as { source: string[]; output: string[]; text: string; attention: number[][]; crossAttention?: TranslationShown['crossAttention'] };
+      const shown = { source: j.source, output: j.output, attention: j.attention, crossAttention: j.crossAttention, modelLabel, modelId: model, models, beam, sourceLabel, ms: Date.now() - t0, text: j.text };
       this.current = shown;
       this.hovered = { target: null, source: null };
       this.post({ type: 'translation/show', id: seq, result: shown });
@@ -121,6 +142,10 @@ export class TranslatePanel implements vscode.Disposable {
       return;
     }
     if (m.type === 'cell/hover' && m.id === this.seq) this.hovered = { target: m.target, source: m.source };
+    if (m.type === 'model/select' && this.lastRequest) {
+      this.chosen = m.modelId;
+      void this.translate({ text: this.lastRequest.text, sourceLabel: this.lastRequest.sourceLabel, model: m.modelId });
+    }
   }
 
   private post(message: TranslateToWebview): void {
@@ -132,6 +157,7 @@ export class TranslatePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settingListener.dispose();
     this.cancel?.cancel();
     this.panel?.dispose();
   }
