@@ -19,7 +19,7 @@
  * README), 20,000 most frequent words, 64 dimensions.
  *
  *   npm run train:defaults              everything
- *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko en-ko-transformer vectors)
+ *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko en-ko-additive en-ko-no-attention en-ko-transformer vectors)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -37,7 +37,8 @@ import { trainLanguageModel } from '../src/core/training/trainLanguageModel';
 import { Vocab } from '../src/core/vocab';
 import { generateTranslationPairs } from '../src/core/data/translationGrammar';
 import { TRANSLATION_DEFAULTS, trainTranslation } from '../src/core/training/trainTranslation';
-import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_DIR } from '../src/core/defaultModels';
+import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from '../src/core/defaultModels';
+import { EMBEDDED_TRANSLATION_MODELS } from '../src/core/defaultIds';
 
 const CORPUS_SEED = 2026;
 const CORPUS_SENTENCES = 24000;
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
   console.log(`corpus: ${corpus.length} sentences, ${corpus.reduce((n, s) => n + s.length, 0)} tokens, vocabulary ${vocab.size}`);
   const wanted = process.argv.slice(2);
   if (!wanted.length || wanted.includes('vectors')) await trainDefaultVectors();
-  if (!wanted.length || wanted.includes(TRANSLATION_ID)) await trainTranslationDefault();
+  for (const m of EMBEDDED_TRANSLATION_MODELS) {
+    if (m.architecture === 'rnn' && (!wanted.length || wanted.includes(m.id))) await trainTranslationDefault(m.id, m.dir, m.attention ?? 'dot', m.trainingLabel);
+  }
   if (!wanted.length || wanted.includes(TRANSFORMER_MODEL_ID)) await trainTransformerDefault();
   if (wanted.length && !wanted.some((w) => (DEFAULT_MODEL_IDS as readonly string[]).includes(w))) return;
   const ids = wanted.length ? DEFAULT_MODEL_IDS.filter((id) => wanted.includes(id)) : DEFAULT_MODEL_IDS;
@@ -128,26 +131,30 @@ async function trainDefaultVectors(): Promise<void> {
   console.log(`vectors: ${keep} words × ${config.dim} in ${r.seconds.toFixed(1)} s (${Math.round(r.wordsPerSecond)} words/s) → ${out}`);
 }
 
-const TRANSLATION_ID = 'en-ko';
 const TRANSLATION_SEED = 2027;
 const TRANSLATION_PAIRS = 20000;
 
-async function trainTranslationDefault(): Promise<void> {
+/**
+ * The recurrent defaults: one GRU encoder-decoder trained three times with the same data, seed
+ * and settings, once per attention kind (none: one context vector; additive; dot), so that the
+ * translate panel's chooser and the seq2seq lens compare exactly one idea.
+ */
+async function trainTranslationDefault(id: string, dir: string, attention: 'none' | 'additive' | 'dot', label: string): Promise<void> {
   const pairs = generateTranslationPairs(TRANSLATION_PAIRS, TRANSLATION_SEED).map((p, i) => ({ source: p.source.join(' '), target: p.target.join(' '), line: i + 1 }));
-  const options = { ...TRANSLATION_DEFAULTS, attention: 'dot' as const, tieEmbeddings: false, embeddingSize: 32, units: 64, epochs: 12, batchSize: 64, learningRate: 0.005, minCount: 1, validationPairs: 500, testPairs: 500, validationBleuSentences: 200, patience: 3, seed: 5, schedule: 'linear' as const };
+  const options = { ...TRANSLATION_DEFAULTS, attention, tieEmbeddings: false, embeddingSize: 32, units: 64, epochs: 12, batchSize: 64, learningRate: 0.005, minCount: 1, validationPairs: 500, testPairs: 500, validationBleuSentences: 200, patience: 3, seed: 5, schedule: 'linear' as const };
   const res = await trainTranslation(pairs, {
     ...options,
     onProgress: (p) => {
-      if (p.validation) console.log(`  en-ko epoch ${p.epoch + 1}: validation loss ${p.validation.loss.toFixed(3)}, BLEU ${p.validation.bleu.toFixed(2)}`);
+      if (p.validation) console.log(`  ${id} epoch ${p.epoch + 1}: validation loss ${p.validation.loss.toFixed(3)}, BLEU ${p.validation.bleu.toFixed(2)}`);
     },
   });
-  const out = path.join(__dirname, '..', '..', 'media', 'models', TRANSLATION_MODEL_DIR);
+  const out = path.join(__dirname, '..', '..', 'media', 'models', dir);
   const { onProgress: _p, shouldStop: _s, ...recorded } = options as typeof options & { onProgress?: unknown; shouldStop?: unknown };
   await saveCheckpoint(
     out,
     {
       kind: 'seq2seq',
-      label: 'English → Korean (grammar)',
+      label,
       config: res.model.config,
       sourceVocab: res.sourceVocab.toJSON(),
       targetVocab: res.targetVocab.toJSON(),
@@ -161,7 +168,7 @@ async function trainTranslationDefault(): Promise<void> {
     },
     res.model.weights,
   );
-  console.log(`en-ko: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs in ${res.training.seconds.toFixed(1)} s → ${out}`);
+  console.log(`${id}: test BLEU ${res.metrics.testBleu.toFixed(2)} on ${res.metrics.testPairs} held-out pairs in ${res.training.seconds.toFixed(1)} s → ${out}`);
   res.model.dispose();
 }
 

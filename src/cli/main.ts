@@ -54,12 +54,18 @@ const HELP = `seqlens: sequence models in a terminal
                 [--negative N] [--min-count N] [--sample X] [--epochs N]
                 [--run-dir DIR [--resume]] [--eval-every STEPS] [--probe "sentence"]
                 (--data builtin:en-ko|grammar|grammar-tags|grammar-number|grammar-words: the project's own corpora)
-  seqlens translate [--model DIR|en-ko] --text "..." [--beam K]   (en-ko: the embedded English → Korean model)
-  seqlens translate [--model DIR|en-ko] --file FILE [--beam K]    (one translation per line, one model load)
+  seqlens translate [--model DIR|ID] --text "..." [--beam K] [--top-k N] [--reference "..."]
+                [--force-attention STEP:POS]
+                (--json: every decoder step's top-k words and context vector, the unknown source words;
+                 --reference: the decoder fed the reference (teacher forcing) beside its own words;
+                 --beam K: the beam as a tree; --force-attention 3:2: at step 3 all attention on word 2)
+                (embedded English → Korean ids: en-ko (GRU + dot attention, the default), en-ko-additive,
+                 en-ko-no-attention (the context vector alone), en-ko-transformer)
+  seqlens translate [--model DIR|ID] --file FILE [--beam K]    (one translation per line, one model load)
   seqlens attention [--model DIR|en-ko-transformer] --text "..." [--max-tokens N]
                 (a Transformer's attention: every layer and head, encoder self, decoder causal self, cross)
   seqlens pe --length N --dim D   (the sinusoidal positional encoding a Transformer adds)
-  seqlens eval --model DIR --data FILE [--beam K]   (BLEU for pairs, accuracy for tags/labels, perplexity for text)
+  seqlens eval --model DIR|ID --data FILE [--beam K]   (BLEU for pairs, accuracy for tags/labels, perplexity for text)
   seqlens runs [--dir WORKSPACE]   (the runs in WORKSPACE/.seqlens/runs)
   seqlens experiment --experiment ${EXPERIMENTS.map((e) => e.id).join('|')} [--dir WORKSPACE]
                 (one of the course's experiments: its runs trained, then the comparison)

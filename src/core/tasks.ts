@@ -15,7 +15,7 @@ import { ImportedModel, importLayersModel, isLayersModel, ModelImportError } fro
 import { traceImported } from './imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
 import { TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
-import { DEFAULT_VECTORS_ID, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_DIR, TRANSLATION_MODEL_ID } from './defaultModels';
+import { DEFAULT_VECTORS_ID, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_ID } from './defaultModels';
 import { Seq2SeqConfig } from './models/seq2seq';
 import { tokenize } from './tokenizer';
 import { traceLanguageModel } from './trace';
@@ -31,7 +31,8 @@ import { readTaskData } from './trainTask';
 import { listRuns, runsRoot } from './runs/runs';
 import { attentionJson, attentionView, LensError, LoadedTransformer, loadTransformer, MAX_LENS_TOKENS, peJson } from './transformerLens';
 import { headFlags } from './attentionMath';
-import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from './defaultIds';
+import { DEFAULT_TOP_K, parseForceAttention, TranslationLensError, translationView, TranslationView } from './translationLens';
+import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { Transformer } from './models/transformer';
 
 export { argsOf, TaskError } from './taskArgs';
@@ -143,7 +144,7 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
 function loadTranslationModel(a: Args, hooks?: TaskHooks) {
   const spec = str(a, 'model') ?? TRANSLATION_MODEL_ID;
   // The embedded model by its id (unless a folder of that name exists here).
-  const embedded = spec === TRANSLATION_MODEL_ID ? TRANSLATION_MODEL_DIR : spec === TRANSFORMER_MODEL_ID ? TRANSFORMER_MODEL_DIR : undefined;
+  const embedded = embeddedTranslationDir(spec);
   const dir = embedded && !fs.existsSync(spec) && hooks ? path.join(hooks.modelsDir, embedded) : spec;
   if (!fs.existsSync(dir)) throw new TaskError(`${a.verb}: ${dir}: no such checkpoint folder`);
   const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
@@ -175,9 +176,22 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
       }
       return result({ translations }, translations.join('\n'));
     }
-    const r = await translate(m.model, m.sourceVocab, m.targetVocab, text!, beam);
-    if (r.source.length === 0) throw new TaskError('translate: --text has no words');
-    const outText = r.output.join(' ');
+    if (!text!.trim()) throw new TaskError('translate: --text is empty: give a sentence to translate');
+    const reference = str(a, 'reference');
+    const forceSpec = str(a, 'force-attention');
+    let r: TranslationView;
+    try {
+      r = await translationView(m.model, m.sourceVocab, m.targetVocab, text!, {
+        beam,
+        topK: num(a, 'top-k', DEFAULT_TOP_K, isPositiveInt),
+        ...(reference !== undefined ? { reference } : {}),
+        ...(forceSpec !== undefined ? { forceAttention: parseForceAttention(forceSpec) } : {}),
+      });
+    } catch (e) {
+      if (e instanceof TranslationLensError) throw new TaskError(`translate: ${e.message}`);
+      throw e;
+    }
+    const outText = r.text;
     // The Transformer: its cross-attention per layer and head, a row per output word ("attention" is the last layer's mean).
     let crossAttention: Array<{ layer: number; heads: number[][][] }> | undefined;
     if (m.model instanceof Transformer && r.output.length) {
@@ -186,7 +200,27 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
         .filter((p) => p.kind === 'cross')
         .map((p) => ({ layer: p.layer, heads: Array.from({ length: p.heads }, (_, h) => Array.from({ length: r.output.length }, (_, t) => Array.from(p.weights.subarray((h * p.queries + t) * p.keys, (h * p.queries + t + 1) * p.keys)))) }));
     }
-    return result({ source: r.source, output: r.output, text: outText, attention: r.attention, ...(crossAttention ? { crossAttention } : {}) }, outText);
+    const json = {
+      source: r.source,
+      output: r.output,
+      text: outText,
+      attention: r.attention,
+      ...(crossAttention ? { crossAttention } : {}),
+      attentionKind: r.attentionKind,
+      unknown: r.unknown,
+      caseFolded: r.caseFolded,
+      knownWords: r.knownWords,
+      steps: r.steps,
+      ...(r.forced ? { forced: { output: r.forced.reference, ...r.forced } } : {}),
+      ...(r.beam ? { beam: r.beam } : {}),
+      ...(r.forcedAttention ? { forcedAttention: { step: r.forcedAttention.step + 1, position: r.forcedAttention.position + 1 }, unforcedOutput: r.unforcedOutput } : {}),
+    };
+    const notes = [
+      r.unknown.length ? `unknown to the model: ${r.unknown.map((i) => r.source[i]).join(', ')} (read as <unk>; it knows ${r.knownWords} words)` : '',
+      r.forced ? `reference log-probability ${r.forced.referenceLogProb.reduce((x, y) => x + y, 0).toFixed(3)} (teacher-forced, ${r.forced.referenceLogProb.length} steps)${r.forced.firstDivergence === null ? '; the free output is the reference' : `; the free output leaves it at step ${r.forced.firstDivergence + 1}`}` : '',
+      r.forcedAttention ? `attention forced onto "${r.source[r.forcedAttention.position]}" at step ${r.forcedAttention.step + 1}; without it: ${r.unforcedOutput!.join(' ')}` : '',
+    ].filter(Boolean);
+    return result(json, [outText, ...notes].join('\n'));
   } finally {
     m.model.dispose();
   }
@@ -202,7 +236,8 @@ export async function evalTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> 
   const spec = str(a, 'model', true);
   const data = str(a, 'data', true);
   const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
-  const kind = checkpointKindOf(dir) ?? (spec === TRANSLATION_MODEL_ID ? 'seq2seq' : undefined);
+  const embedded = EMBEDDED_TRANSLATION_MODELS.find((m) => m.id === spec);
+  const kind = checkpointKindOf(dir) ?? (embedded ? (embedded.architecture === 'transformer' ? 'transformer' : 'seq2seq') : undefined);
   if (!kind) throw new TaskError(`eval: ${spec}: not a SeqLens checkpoint folder (no seqlens.json)`);
   const text = readTaskData(a, data, hooks);
   const wrap = (e: unknown): never => {

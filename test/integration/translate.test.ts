@@ -63,6 +63,12 @@ describe('SeqLens: Translate Selection', function () {
     assert.strictEqual(sums?.length, r.output.length);
     for (const s of sums!) assert.ok(Math.abs(s - 1) < 1e-3, `a row of layer 1, head 3 sums to ${s}`);
     await harness.screenshot('translate-transformer-dark');
+    // The chooser offers every embedded model; the one without attention says why it has no map.
+    assert.deepStrictEqual(await panel<string[]>(`[...document.querySelectorAll('#model option')].map(o => o.value)`), ['en-ko', 'en-ko-additive', 'en-ko-no-attention', 'en-ko-transformer']);
+    await panel(`(() => { const s = document.getElementById('model'); s.value = 'en-ko-no-attention'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('the context-vector model', () => panel<boolean>(`/no attention/.test(document.getElementById('header').textContent) && /one context vector/.test(document.body.textContent)`), 30_000);
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('table.attention').length`), 0, 'no attention map for a model without attention');
+    assert.ok((await panel<string>(`document.getElementById('output').textContent`))?.length, 'it still translates');
     // Back to the default model for the tests that follow.
     await panel(`(() => { const s = document.getElementById('model'); s.value = 'en-ko'; s.dispatchEvent(new Event('change')); return true; })()`);
     await waitFor('the GRU translation again', () => panel<boolean>(`document.getElementById('cross-head').hidden && !/Transformer/.test(document.getElementById('header').textContent)`), 30_000);

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { before, test } from 'node:test';
 import { loadCheckpoint } from '../../src/core/checkpoint';
 import { generateTranslationPairs } from '../../src/core/data/translationGrammar';
-import { TRANSLATION_MODEL_DIR } from '../../src/core/defaultModels';
+import { EMBEDDED_TRANSLATION_MODELS } from '../../src/core/defaultIds';
 import { Seq2Seq, Seq2SeqConfig } from '../../src/core/models/seq2seq';
 import { Vocab } from '../../src/core/vocab';
 import { ROOT, useWasm } from './helpers';
@@ -31,32 +31,40 @@ test('the grammar: Korean particles follow the last syllable, the verb comes las
   assert.ok(student?.target.some((w) => w === '학생이'), '학생 ends in a consonant: 이');
 });
 
-test('the embedded model translates held-out grammar sentences and its attention crosses like Korean word order', async () => {
-  const dir = path.join(ROOT, 'media', 'models', TRANSLATION_MODEL_DIR);
-  const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(dir);
-  const model = new Seq2Seq(meta.config);
-  model.setWeights(weights);
-  tf.dispose(Object.values(weights));
-  const sv = new Vocab(meta.sourceVocab as string[]);
-  const tv = new Vocab(meta.targetVocab as string[]);
-  const test = generateTranslationPairs(60, 424242); // a seed the training corpus did not use
-  let exact = 0;
-  let aligned = 0;
-  let alignedTotal = 0;
-  for (const p of test) {
-    const d = await model.decode(sv.ids(p.source));
-    const out = d.ids.map((i) => tv.word(i));
-    if (out.join(' ') === p.target.join(' ')) {
-      exact++;
-      // The source position with the most attention is one of the word's true sources.
-      d.attention.forEach((row, t) => {
-        const best = row.indexOf(Math.max(...row));
-        alignedTotal++;
-        if (p.alignment[t].includes(best)) aligned++;
-      });
+for (const m of EMBEDDED_TRANSLATION_MODELS.filter((x) => x.architecture === 'rnn')) {
+  const what = m.attention === 'none' ? 'and reads one context vector (no attention weights)' : `and its ${m.attention} attention crosses like Korean word order`;
+  test(`the embedded ${m.id} model translates held-out grammar sentences ${what}`, async () => {
+    const { meta, weights } = loadCheckpoint<Seq2SeqConfig>(path.join(ROOT, 'media', 'models', m.dir));
+    assert.equal(meta.config.attention, m.attention, 'the checkpoint is the kind the table says');
+    const model = new Seq2Seq(meta.config);
+    model.setWeights(weights);
+    tf.dispose(Object.values(weights));
+    const sv = new Vocab(meta.sourceVocab as string[]);
+    const tv = new Vocab(meta.targetVocab as string[]);
+    const test = generateTranslationPairs(60, 424242); // a seed the training corpus did not use
+    let exact = 0;
+    let aligned = 0;
+    let alignedTotal = 0;
+    for (const p of test) {
+      const d = await model.decode(sv.ids(p.source));
+      const out = d.ids.map((i) => tv.word(i));
+      if (m.attention === 'none') assert.ok(d.attention.every((row) => row.length === 0), 'no attention weights without attention');
+      if (out.join(' ') === p.target.join(' ')) {
+        exact++;
+        // The source position with the most attention is one of the word's true sources.
+        if (m.attention !== 'none')
+          d.attention.forEach((row, t) => {
+            const best = row.indexOf(Math.max(...row));
+            alignedTotal++;
+            if (p.alignment[t].includes(best)) aligned++;
+          });
+      }
     }
-  }
-  assert.ok(exact >= 54, `${exact}/60 held-out sentences translated exactly`);
-  assert.ok(aligned / alignedTotal >= 0.8, `attention peaks on a true source word for ${aligned}/${alignedTotal} target words`);
-  model.dispose();
-});
+    assert.ok(exact >= 54, `${exact}/60 held-out sentences translated exactly`);
+    // Measured: dot 0.80+, additive 0.79 (Bahdanau's attention looks back with the state before the
+    // word it is about to write, s_{t-1}, so a little of it lands on the previous word's source).
+    const floor = m.attention === 'additive' ? 0.75 : 0.8;
+    if (m.attention !== 'none') assert.ok(aligned / alignedTotal >= floor, `attention peaks on a true source word for ${aligned}/${alignedTotal} target words`);
+    model.dispose();
+  });
+}

@@ -64,6 +64,7 @@ function render(): void {
   outputLine.textContent = t.output.join(' ');
   status.textContent = '';
   const hasAttention = t.attention.length > 0 && t.attention.every((r) => r.length === t.source.length) && t.source.length > 0;
+  note.hidden = !hasAttention;
   if (!hasAttention) {
     mapBox.replaceChildren(el('p', { class: 'empty' }, t.output.length ? 'This model has no attention: the decoder reads one context vector, the encoder\'s last state, for every word.' : 'The model produced no words.'));
     return;

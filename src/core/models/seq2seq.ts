@@ -59,6 +59,40 @@ export interface Decoded {
   contexts: number[][];
   /** Sum of log-probabilities of the chosen tokens (including </s> when produced). */
   logProb: number;
+  /** Per step, the log-probability of the token taken (the reference's when forced), </s> last when produced. */
+  stepLogProbs?: number[];
+  /** With `topK`: per step (the </s> step included), the k likeliest next tokens and their probabilities. */
+  topk?: Array<Array<{ id: number; p: number }>>;
+  /** Forced: what the model would have written at each step, fed the reference before it (argmax). */
+  predicted?: number[];
+  /** With `probeIds`: per step, the probability of that step's probed token. */
+  probed?: number[];
+}
+
+/** One hypothesis of one step of a beam search (the tree: `parent` indexes the previous step's live list). */
+export interface BeamNode {
+  ids: number[];
+  logProb: number;
+  score: number;
+  parent: number;
+  /** It ended with </s> at this step (and left the beam). */
+  finished: boolean;
+}
+
+/** Decoding options shared by greedy, forced and what-if decoding. */
+export interface DecodeOptions {
+  maxLength?: number;
+  /** Feed these target ids (teacher forcing) instead of the model's own outputs. */
+  forced?: readonly number[];
+  stopAtEos?: boolean;
+  /** Return the k likeliest tokens of every step. */
+  topK?: number;
+  /** Forced: keep the attention row and context of the closing </s> step too (one row more than the words). */
+  includeEnd?: boolean;
+  /** Per step t, also read the probability of token probeIds[t] (say, the reference's word t while free-running). */
+  probeIds?: readonly number[];
+  /** What-if: at output step `step`, these attention weights over the source replace the model's own. */
+  forceAttention?: { step: number; weights: readonly number[] };
 }
 
 /** Padded batch of source and target ids, batch-major [B, T]. */
@@ -140,7 +174,10 @@ export class Seq2Seq {
    * One decoder step from the previous token ids [B] and state [B, H]: the
    * logits [B, Vt], the new state, and what the step looked at.
    */
-  private decodeStep(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D) {
+  private decodeStep(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D, forcedAlpha?: tf.Tensor2D) {
+    // What-if: given weights [B, S] stand in for the model's, and the context follows from them.
+    const attend = (query: tf.Tensor2D): AttentionOutput =>
+      forcedAlpha ? { alpha: forcedAlpha, context: tf.reshape(tf.matMul(tf.expandDims(forcedAlpha, 1), mem.states), [forcedAlpha.shape[0], this.config.units]) as tf.Tensor2D } : this.attend(query, mem);
     const e = tf.gather(this.weights['decoder/embedding'], prevIds) as tf.Tensor2D; // [B, E]
     let out: tf.Tensor2D;
     let alpha: tf.Tensor2D | undefined;
@@ -153,13 +190,13 @@ export class Seq2Seq {
         out = tf.concat([next, context], 1) as tf.Tensor2D; // [B, 2H]
         break;
       case 'additive':
-        ({ alpha, context } = this.attend(state, mem)); // looks back with s_{t-1}
+        ({ alpha, context } = attend(state)); // looks back with s_{t-1}
         next = this.decoder.stepFromInput(tf.concat([e, context], 1) as tf.Tensor2D, state).h;
         out = tf.concat([next, context], 1) as tf.Tensor2D; // [B, 2H]
         break;
       case 'dot':
         next = this.decoder.stepFromInput(e, state).h;
-        ({ alpha, context } = this.attend(next, mem)); // looks back with s_t
+        ({ alpha, context } = attend(next)); // looks back with s_t
         out = tf.tanh(tf.matMul(tf.concat([context, next], 1), this.weights['attention/combine_kernel'])) as tf.Tensor2D; // [B, H]
         break;
     }
@@ -186,8 +223,8 @@ export class Seq2Seq {
   }
 
   /** One decoder step with its logits (inference, and training with scheduled sampling). */
-  private decodeStepLogits(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D, embeddingT?: tf.Tensor2D) {
-    const step = this.decodeStep(prevIds, state, mem, fixedContext);
+  private decodeStepLogits(prevIds: tf.Tensor1D, state: tf.Tensor2D, mem: ReturnType<Seq2Seq['memory']>, fixedContext: tf.Tensor2D, embeddingT?: tf.Tensor2D, forcedAlpha?: tf.Tensor2D) {
+    const step = this.decodeStep(prevIds, state, mem, fixedContext, forcedAlpha);
     return { ...step, logits: this.project(step.out, embeddingT) };
   }
 
@@ -258,27 +295,40 @@ export class Seq2Seq {
   /**
    * Decodes one source sentence: greedy (argmax kept on the device, read back
    * once) or, with `forced`, fed the reference target ids (teacher-forced).
+   * `topK` adds each step's k likeliest tokens; `forceAttention` replaces one
+   * step's attention weights, and decoding goes on from there on the model's own.
    */
-  async decode(sourceIds: readonly number[], options: { maxLength?: number; forced?: readonly number[]; stopAtEos?: boolean } = {}): Promise<Decoded> {
+  async decode(sourceIds: readonly number[], options: DecodeOptions = {}): Promise<Decoded> {
     if (sourceIds.length === 0) throw new Error('decode: empty source');
     const S = sourceIds.length;
     const forced = options.forced;
     const steps = forced ? forced.length + 1 : (options.maxLength ?? Math.min(2 * S + 10, 200));
-    const [idsT, logpT, alphaT, ctxT] = tf.tidy(() => {
+    const k = options.topK ? Math.max(1, Math.min(Math.floor(options.topK), this.config.targetVocabSize)) : 0;
+    const fa = options.forceAttention;
+    if (fa) {
+      if (this.config.attention === 'none') throw new Error('decode: this model has no attention to force (its decoder reads one context vector)');
+      if (fa.weights.length !== S || fa.weights.some((w) => !(w >= 0))) throw new Error(`decode: forced attention needs ${S} non-negative weights`);
+    }
+    const [idsT, logpT, alphaT, ctxT, topvT, topiT, probedT] = tf.tidy(() => {
       const source = tf.tensor2d([sourceIds as number[]], [1, S], 'int32');
       const mask = tf.ones([1, S]) as tf.Tensor2D;
       const { states, final } = this.encode(source, mask);
       const mem = this.memory(states, mask);
       const embeddingT = this.inferenceOutput();
+      const forcedAlpha = fa ? tf.div(tf.tensor2d([fa.weights as number[]], [1, S]), Math.max(1e-12, fa.weights.reduce((a, b) => a + b, 0))) as tf.Tensor2D : undefined;
       let state = final;
       let prev = tf.tensor1d([BOS_ID], 'int32');
       const ids: tf.Tensor[] = [];
       const logps: tf.Tensor[] = [];
       const alphas: tf.Tensor[] = [];
       const contexts: tf.Tensor[] = [];
+      const topv: tf.Tensor[] = [];
+      const topi: tf.Tensor[] = [];
+      const probes: tf.Tensor[] = [];
+      const probeIds = options.probeIds;
       const stopAtEos = !forced && options.stopAtEos !== false;
       for (let t = 0; t < steps; t++) {
-        const step = this.decodeStepLogits(prev, state, mem, final, embeddingT);
+        const step = this.decodeStepLogits(prev, state, mem, final, embeddingT, fa && fa.step === t ? forcedAlpha : undefined);
         const logp = tf.logSoftmax(step.logits); // [1, Vt]
         const chosen = tf.cast(tf.argMax(step.logits, 1), 'int32') as tf.Tensor1D; // [1]
         const picked = forced ? tf.tensor1d([t < forced.length ? forced[t] : EOS_ID], 'int32') : chosen;
@@ -286,15 +336,22 @@ export class Seq2Seq {
         logps.push(tf.gather(tf.reshape(logp, [-1]), picked));
         alphas.push(step.alpha ?? tf.zeros([1, 0]));
         contexts.push(step.context);
+        if (k) {
+          const top = tf.topk(logp, k);
+          topv.push(tf.exp(top.values));
+          topi.push(top.indices);
+        }
+        if (probeIds) probes.push(tf.exp(tf.gather(tf.reshape(logp, [-1]), tf.tensor1d([t < probeIds.length ? probeIds[t] : EOS_ID], 'int32'))));
         state = step.state;
         prev = picked;
         // On the CPU a one-number read is cheap: stop at </s> instead of decoding to maxLength.
         if (stopAtEos && chosen.dataSync()[0] === EOS_ID) break;
       }
-      return [tf.concat(ids), tf.concat(logps), tf.concat(alphas), tf.concat(contexts)];
+      const none = tf.zeros([0]);
+      return [tf.concat(ids), tf.concat(logps), tf.concat(alphas), tf.concat(contexts), k ? tf.concat(topv) : none, k ? tf.concat(topi) : tf.clone(none), probeIds ? tf.concat(probes) : tf.clone(none)];
     });
     try {
-      const [ids, logp, alpha, ctx] = await Promise.all([idsT.data(), logpT.data(), alphaT.data(), ctxT.data()]);
+      const [ids, logp, alpha, ctx, topv, topi, probed] = await Promise.all([idsT.data(), logpT.data(), alphaT.data(), ctxT.data(), topvT.data(), topiT.data(), probedT.data()]);
       const H = this.config.units;
       const width = this.config.attention === 'none' ? 0 : S;
       // Free-running: stop at the first </s>. Forced: every step of the reference (plus its </s>).
@@ -303,18 +360,31 @@ export class Seq2Seq {
         const end = Array.from(ids).indexOf(EOS_ID);
         n = end < 0 ? ids.length : end + 1;
       }
-      const out: Decoded = { ids: [], attention: [], contexts: [], logProb: 0 };
+      const out: Decoded = { ids: [], attention: [], contexts: [], logProb: 0, stepLogProbs: [] };
+      if (k) out.topk = [];
+      if (forced) out.predicted = [];
+      if (options.probeIds) out.probed = [];
       for (let t = 0; t < n; t++) {
         out.logProb += logp[t];
+        out.stepLogProbs!.push(logp[t]);
+        if (k) out.topk!.push(Array.from({ length: k }, (_, j) => ({ id: topi[t * k + j], p: topv[t * k + j] })));
+        if (forced) out.predicted!.push(ids[t]);
+        if (options.probeIds) out.probed!.push(probed[t]);
         if (!forced && ids[t] === EOS_ID) break;
-        if (forced && t === forced.length) break;
+        if (forced && t === forced.length) {
+          if (options.includeEnd) {
+            out.attention.push(Array.from(alpha.subarray(t * width, (t + 1) * width)));
+            out.contexts.push(Array.from(ctx.subarray(t * H, (t + 1) * H)));
+          }
+          break;
+        }
         out.ids.push(ids[t]);
         out.attention.push(Array.from(alpha.subarray(t * width, (t + 1) * width)));
         out.contexts.push(Array.from(ctx.subarray(t * H, (t + 1) * H)));
       }
       return out;
     } finally {
-      tf.dispose([idsT, logpT, alphaT, ctxT]);
+      tf.dispose([idsT, logpT, alphaT, ctxT, topvT, topiT, probedT]);
     }
   }
 
@@ -322,7 +392,7 @@ export class Seq2Seq {
    * Beam search with K beams and a length penalty ((5 + len) / 6)^α (Wu et al.
    * 2016; α = 0 ranks by total log-probability). K = 1 is greedy decoding.
    */
-  async beamSearch(sourceIds: readonly number[], K: number, options: { maxLength?: number; lengthPenalty?: number } = {}): Promise<Decoded> {
+  async beamSearch(sourceIds: readonly number[], K: number, options: { maxLength?: number; lengthPenalty?: number; trace?: boolean } = {}): Promise<Decoded & { beam?: BeamNode[][] }> {
     if (!(K >= 1 && Number.isInteger(K))) throw new Error(`beam size must be a positive integer (got ${K})`);
     const S = sourceIds.length;
     if (S === 0) throw new Error('decode: empty source');
@@ -346,6 +416,8 @@ export class Seq2Seq {
       return { states: tf.keep(states), final: tf.keep(final), embeddingT: embeddingT && tf.keep(embeddingT) };
     });
     let beams: Hyp[] = [{ ids: [], attention: [], contexts: [], logProb: 0 }];
+    // The tree, when traced: every step's kept hypotheses and the ones that ended there.
+    const trace: BeamNode[][] | undefined = options.trace ? [] : undefined;
     let state = tf.keep(enc.final.clone()); // [k, H]
     try {
       for (let t = 0; t < maxLength && beams.length > 0; t++) {
@@ -371,6 +443,7 @@ export class Seq2Seq {
         candidates.sort((a, b) => b.logProb - a.logProb);
         const next: Hyp[] = [];
         const origins: number[] = [];
+        const nodes: BeamNode[] = [];
         const width = this.config.attention === 'none' ? 0 : S;
         for (const c of candidates) {
           if (next.length >= K) break;
@@ -378,13 +451,18 @@ export class Seq2Seq {
           const att = [...parent.attention, Array.from(alpha.subarray(c.beam * width, (c.beam + 1) * width))];
           const cx = [...parent.contexts, Array.from(ctx.subarray(c.beam * H, (c.beam + 1) * H))];
           if (c.word === EOS_ID) {
-            finished.push({ ids: parent.ids, attention: parent.attention, contexts: parent.contexts, logProb: c.logProb, score: c.logProb / penalty(parent.ids.length + 1) });
+            const score = c.logProb / penalty(parent.ids.length + 1);
+            finished.push({ ids: parent.ids, attention: parent.attention, contexts: parent.contexts, logProb: c.logProb, score });
+            nodes.push({ ids: [...parent.ids, EOS_ID], logProb: c.logProb, score, parent: c.beam, finished: true });
             if (finished.length >= K) break;
             continue;
           }
           next.push({ ids: [...parent.ids, c.word], attention: att, contexts: cx, logProb: c.logProb });
+          nodes.push({ ids: [...parent.ids, c.word], logProb: c.logProb, score: c.logProb / penalty(parent.ids.length + 1), parent: c.beam, finished: false });
           origins.push(c.beam);
         }
+        // Live nodes first, in beam order (their index is the next step's parent), then the finished ones.
+        trace?.push([...nodes.filter((n) => !n.finished), ...nodes.filter((n) => n.finished)]);
         const old = state;
         state = tf.keep(tf.tidy(() => (origins.length ? tf.gather(stateT, tf.tensor1d(origins, 'int32')) : tf.zeros([0, H]))));
         tf.dispose([old, logpT, stateT, alphaT, ctxT]);
@@ -396,7 +474,7 @@ export class Seq2Seq {
       for (const b of beams) finished.push({ ...b, score: b.logProb / penalty(b.ids.length) });
       finished.sort((a, b) => b.score - a.score);
       const best = finished[0];
-      return { ids: best.ids, attention: best.attention, contexts: best.contexts, logProb: best.logProb };
+      return { ids: best.ids, attention: best.attention, contexts: best.contexts, logProb: best.logProb, ...(trace ? { beam: trace } : {}) };
     } finally {
       tf.dispose([state, enc.states, enc.final, ...(enc.embeddingT ? [enc.embeddingT] : [])]);
     }

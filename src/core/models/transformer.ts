@@ -271,35 +271,77 @@ export class Transformer {
     return this.project(timeMajor as tf.Tensor2D);
   }
 
-  /** Greedy decoding of one sentence, with the cross-attention of the last decoder layer averaged over heads. */
-  async decode(sourceIds: readonly number[], options: { maxLength?: number } = {}): Promise<Decoded> {
+  /**
+   * Greedy decoding of one sentence, with the cross-attention of the last decoder layer averaged
+   * over heads; `topK` adds each step's k likeliest tokens. With `forced` (teacher forcing) the
+   * decoder reads the whole reference at once, as in training: one pass, every step in parallel.
+   */
+  async decode(sourceIds: readonly number[], options: { maxLength?: number; topK?: number; forced?: readonly number[]; probeIds?: readonly number[] } = {}): Promise<Decoded> {
     const S = sourceIds.length;
     if (S === 0) throw new Error('decode: empty source');
     const maxLength = Math.min(options.maxLength ?? 2 * S + 10, this.config.maxLength - 1);
+    const k = options.topK ? Math.max(1, Math.min(Math.floor(options.topK), this.config.targetVocabSize)) : 0;
     const out: number[] = [];
     let logProb = 0;
+    const stepLogProbs: number[] = [];
+    const probed: number[] = [];
+    const topk: Array<Array<{ id: number; p: number }>> = [];
+    const readTop = async (logp: tf.Tensor2D, rows: number) => {
+      if (!k) return;
+      const top = tf.topk(logp, k);
+      const [v, i] = await Promise.all([top.values.data(), top.indices.data()]);
+      tf.dispose([top.values, top.indices]);
+      for (let r = 0; r < rows; r++) topk.push(Array.from({ length: k }, (_, j) => ({ id: i[r * k + j], p: Math.exp(v[r * k + j]) })));
+    };
     const enc = tf.tidy(() => {
       const e = this.encode(tf.tensor2d([sourceIds as number[]], [1, S], 'int32'));
       return { memory: tf.keep(e.memory), padBias: tf.keep(e.padBias) };
     });
     try {
+      if (options.forced) {
+        const forced = [...options.forced];
+        if (forced.length + 1 > this.config.maxLength) throw new Error(`decode: the reference is longer than this Transformer's ${this.config.maxLength - 1} positions`);
+        const T = forced.length + 1;
+        const [logpT, predT] = tf.tidy(() => {
+          const features = this.decodeAll(tf.tensor2d([[BOS_ID, ...forced]], [1, T], 'int32'), enc.memory, enc.padBias);
+          const logp = tf.logSoftmax(this.project(tf.reshape(features, [T, this.config.dModel]) as tf.Tensor2D)) as tf.Tensor2D;
+          return [logp, tf.argMax(logp, 1)];
+        });
+        const [logp, pred] = await Promise.all([logpT.data(), predT.data()]);
+        await readTop(logpT as tf.Tensor2D, T);
+        tf.dispose([logpT, predT]);
+        const V = this.config.targetVocabSize;
+        [...forced, EOS_ID].forEach((id, t) => {
+          stepLogProbs.push(logp[t * V + id]);
+          logProb += logp[t * V + id];
+          if (options.probeIds) probed.push(Math.exp(logp[t * V + (t < options.probeIds.length ? options.probeIds[t] : EOS_ID)]));
+        });
+        const attention = await this.crossAttention(sourceIds, forced, enc.memory, enc.padBias);
+        return { ids: forced, attention, contexts: [], logProb, stepLogProbs, predicted: Array.from(pred), ...(k ? { topk } : {}), ...(options.probeIds ? { probed } : {}) };
+      }
       for (let t = 0; t < maxLength; t++) {
         // The decoder reruns over the prefix: simple, and at these lengths cheap.
-        const [best, lp] = tf.tidy(() => {
+        const [best, lp, logpRow] = tf.tidy(() => {
           const features = this.decodeAll(tf.tensor2d([[BOS_ID, ...out]], [1, t + 1], 'int32'), enc.memory, enc.padBias);
           const last = tf.reshape(tf.slice(features, [0, t, 0], [1, 1, this.config.dModel]), [1, this.config.dModel]) as tf.Tensor2D;
           const logp = tf.logSoftmax(this.project(last));
-          return [tf.argMax(logp, 1), tf.max(logp, 1)];
+          return [tf.argMax(logp, 1), tf.max(logp, 1), logp];
         });
         const [id] = await best.data();
         const [p] = await lp.data();
-        tf.dispose([best, lp]);
+        await readTop(logpRow as tf.Tensor2D, 1);
+        if (options.probeIds) {
+          const row = await logpRow.data();
+          probed.push(Math.exp(row[t < options.probeIds.length ? options.probeIds[t] : EOS_ID]));
+        }
+        tf.dispose([best, lp, logpRow]);
         logProb += p;
+        stepLogProbs.push(p);
         if (id === EOS_ID) break;
         out.push(id);
       }
       const attention = await this.crossAttention(sourceIds, out, enc.memory, enc.padBias);
-      return { ids: out, attention, contexts: [], logProb };
+      return { ids: out, attention, contexts: [], logProb, stepLogProbs, ...(k ? { topk } : {}), ...(options.probeIds ? { probed } : {}) };
     } finally {
       tf.dispose([enc.memory, enc.padBias]);
     }

@@ -5,6 +5,7 @@
  * epoch, early stopping that keeps the best weights, and BLEU on the held-out
  * test pairs at the end.
  */
+import { sourceIds } from '../translationLens';
 import * as tf from '@tensorflow/tfjs';
 import { Pair, EncodedPair, encodePairs, makePairBatch, pairBatches, pairTokens, splitPairs } from '../data/pairs';
 import { corpusBleu } from '../metrics/bleu';
@@ -20,7 +21,7 @@ export interface TranslationModel {
   readonly weights: Record<string, tf.Variable>;
   readonly config: Seq2SeqConfig | TransformerConfig;
   trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng): tf.Tensor2D;
-  decode(sourceIds: readonly number[], options?: { maxLength?: number }): Promise<Decoded>;
+  decode(sourceIds: readonly number[], options?: { maxLength?: number; topK?: number; forced?: readonly number[]; probeIds?: readonly number[] }): Promise<Decoded>;
   setWeights(named: Record<string, tf.Tensor>): void;
   dispose(): void;
 }
@@ -105,7 +106,7 @@ export interface TranslationResult {
 
 export async function translate(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; attention: number[][] }> {
   const source = pairTokens(sentence);
-  const ids = sourceVocab.ids(source);
+  const ids = sourceIds(sourceVocab, source).ids; // "The" read as "the" where only the lowercased word is known
   if (beam > 1 && !(model instanceof Seq2Seq)) throw new Error('beam search is available for the recurrent encoder-decoder; the Transformer decodes greedily');
   const d = beam > 1 ? await (model as Seq2Seq).beamSearch(ids, beam) : await model.decode(ids);
   return { source, output: d.ids.map((i) => targetVocab.word(i)), attention: d.attention };

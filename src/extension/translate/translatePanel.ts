@@ -7,7 +7,7 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_ID } from '../../core/defaultIds';
+import { EMBEDDED_TRANSLATION_MODELS, TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_ID } from '../../core/defaultIds';
 import { modelLabelOf } from '../../core/runs/runs';
 import { tokenize } from '../../core/tokenizer';
 import type { TranslateFromWebview, TranslateToWebview, TranslationShown } from '../../protocol/translate';
@@ -21,10 +21,7 @@ import { createPagePanel } from '../shared/webviewHtml';
 const MAX_WORDS = 60;
 
 /** The embedded translation models the chooser always offers. */
-const EMBEDDED_MODELS = [
-  { id: TRANSLATION_MODEL_ID, label: 'English → Korean, GRU + dot attention (embedded)' },
-  { id: TRANSFORMER_MODEL_ID, label: 'English → Korean Transformer (embedded)' },
-];
+const EMBEDDED_MODELS = EMBEDDED_TRANSLATION_MODELS.map((m) => ({ id: m.id, label: m.label }));
 
 export interface TranslateRequest {
   text?: string;
