@@ -153,3 +153,34 @@ export async function measureTransformerGrid(root: string, log: (...a: unknown[]
     await browser.close();
   }
 }
+
+/**
+ * The seq2seq lens's stepper: the real translate webview with the lens's view of a 20-word
+ * sentence (from the engine, in the same run), stepped by keyboard across every step and back.
+ * Each step reports its time (top 5, context strip, the map's row, the source shading, layout).
+ */
+export async function measureTranslateStepper(root: string, log: (...a: unknown[]) => void, view: unknown): Promise<{ median: number; p95: number; count: number }> {
+  const v = view as { steps: unknown[] };
+  log(`lens-stepper: the translate webview in Chromium, ${v.steps.length} decoder steps by keyboard, there and back`);
+  const { browser, page } = await openWebviewPage(root, 'translate', '--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-charts-blue:#3794ff;--vscode-charts-red:#f14c4c;--vscode-charts-green:#89d185;--vscode-focusBorder:#0078d4', { width: 1400, height: 900 });
+  try {
+    await page.evaluate((vv: unknown) => {
+      const result = { ...(vv as object), modelLabel: 'bench', modelId: 'en-ko', models: [{ id: 'en-ko', label: 'bench' }], sourceLabel: 'bench', beamRequested: 1, compare: false, step: 0, linked: false, ms: 0 };
+      window.postMessage({ type: 'translation/show', id: 1, result }, '*');
+    }, view);
+    await page.waitForFunction(() => document.getElementById('app')?.dataset.state === 'shown');
+    await page.focus('#slider');
+    await page.evaluate(() => ((window as unknown as { __messages: unknown[] }).__messages.length = 0));
+    const n = v.steps.length;
+    for (let i = 0; i < n - 1; i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < n - 1; i++) await page.keyboard.press('ArrowLeft');
+    const times = (await page.evaluate(() =>
+      (window as unknown as { __messages: Array<{ type: string; what?: string; ms: number }> }).__messages.filter((m) => m.type === 'perf/paint' && m.what === 'step').map((m) => m.ms),
+    )) as number[];
+    if (times.length < 2 * (n - 1)) throw new Error(`only ${times.length} step repaints reported`);
+    const sorted = [...times].sort((a, b) => a - b);
+    return { median: sorted[Math.floor(sorted.length / 2)], p95: sorted[Math.floor(sorted.length * 0.95)], count: times.length };
+  } finally {
+    await browser.close();
+  }
+}

@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { measureDashboardRepaint, measureRepaint, measureTransformerGrid } from './repaint';
+import { measureDashboardRepaint, measureRepaint, measureTransformerGrid, measureTranslateStepper } from './repaint';
 import { median, type BenchRow } from './result';
 import { benchTrainInEditor, benchTranslateFile } from './trainInEditor';
 import { benchVectorFiles } from './vectorFiles';
@@ -242,6 +242,33 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       rows.push({ name: 'attention-grid', unit: 'ms', value: g.median, reference: 'budget', referenceValue: 50, ratio: 50 / g.median, target: '≤ 50 ms (ratio ≥ 1)', note: `${g.median <= 50 ? 'met' : 'NOT met'}; the model view for 60 tokens: 6 sub-layers × (4 heads + mean), ${g.count} paints` });
     } catch (e) {
       rows.push({ name: 'attention-grid', unit: 'ms', value: NaN, reference: 'budget', referenceValue: 50, ratio: null, target: '≤ 50 ms', note: `skipped: ${(e as Error).message}` });
+    }
+    return rows;
+  },
+  lens: async () => {
+    log('lens: the seq2seq lens on a 20-word sentence with a 20-word reference (free-running with top 5, attention and context per step, teacher-forced over the reference), embedded GRU 64 + dot attention, in a worker');
+    const w = new Worker(path.join(__dirname, 'lensWorker.js'));
+    const r = await new Promise<{ median: number; greedy: number; outputWords: number; view: unknown }>((resolve, reject) => {
+      w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m as never)));
+      w.once('error', reject);
+    });
+    await w.terminate();
+    const py = torchPython();
+    let torchMs: number | null = null;
+    if (py) {
+      const t = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'lens_torch.py'), '--free-steps', String(r.outputWords + 1)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+      if (t.status !== 0) throw new Error(`PyTorch reference failed: ${t.stderr}`);
+      torchMs = JSON.parse(t.stdout).median_ms;
+    }
+    const rows: Result[] = [
+      { name: 'lens', unit: 'ms', value: r.median, reference: 'budget', referenceValue: 50, ratio: 50 / r.median, target: '≤ 50 ms (ratio ≥ 1)', note: `${r.median <= 50 ? 'met' : 'NOT met'}; ${r.outputWords + 1} free steps (the output's words and </s>), 21 teacher-forced; plain greedy decoding of the sentence ${r.greedy.toFixed(1)} ms` },
+      { name: 'lens', unit: 'ms', value: r.median, reference: 'PyTorch CPU, 1 thread', referenceValue: torchMs, ratio: torchMs ? torchMs / r.median : null, target: 'report', note: py ? `${r.outputWords + 1} free steps with top 5 + one teacher-forced pass over 20 words, the same shapes`  : 'skipped: PyTorch is not installed (apt-get install python3-torch)' },
+    ];
+    try {
+      const g = await measureTranslateStepper(ROOT, log, r.view);
+      rows.push({ name: 'lens-stepper', unit: 'ms', value: g.median, reference: 'frame budget', referenceValue: 16, ratio: 16 / g.median, target: '≤ 16 ms (ratio ≥ 1)', note: `${g.median <= 16 ? 'met' : 'NOT met'}; p95 ${g.p95.toFixed(2)} ms over ${g.count} steps by keyboard (top 5, context strip, map row, source shading)` });
+    } catch (e) {
+      rows.push({ name: 'lens-stepper', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` });
     }
     return rows;
   },

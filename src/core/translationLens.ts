@@ -19,78 +19,11 @@ import { pairTokens } from './data/pairs';
 import { Seq2Seq } from './models/seq2seq';
 import type { TranslationModel } from './training/trainTranslation';
 import { EOS, SPECIALS, UNK_ID, Vocab } from './vocab';
+import type { BeamViewNode, DecoderStep, ForcedView, TranslationView } from '../protocol/translate';
+
+export type { BeamViewNode, DecoderStep, ForcedView, TranslationView };
 
 export class TranslationLensError extends Error {}
-
-/** The words the decoder weighs at a step, likeliest first. */
-export interface TopWord {
-  word: string;
-  p: number;
-}
-
-export interface DecoderStep {
-  /** The word written at this step (`</s>` at the last). */
-  word: string;
-  /** Its probability. */
-  p: number;
-  topk: TopWord[];
-  /** The attention over the source (empty without attention). */
-  attention: number[];
-  /** The context vector the step used (empty for the Transformer, whose context is per head). */
-  context: number[];
-}
-
-export interface ForcedView {
-  /** The reference, tokenised. */
-  reference: string[];
-  /** Its words as the model knows them (`<unk>` where it does not). */
-  referenceUnknown: number[];
-  /** log p(reference word t | reference words before t), </s> last: the training loss is minus their mean. */
-  referenceLogProb: number[];
-  /** What the model would write at each step, fed the reference before it. */
-  predicted: string[];
-  /** The attention rows when fed the reference. */
-  attention: number[][];
-  /** p(reference word t | the model's own words before t), while free-running (null past the free output's end). */
-  freeReferenceP: Array<number | null>;
-  /** The first step where the free output leaves the reference (null: it never does). */
-  firstDivergence: number | null;
-}
-
-export interface BeamViewNode {
-  tokens: string[];
-  /** Total log-probability. */
-  logProb: number;
-  /** What ranks the hypotheses (the log-probability, length-normalised when a penalty is set). */
-  score: number;
-  /** Index in the previous step's live nodes. */
-  parent: number;
-  finished: boolean;
-}
-
-export interface TranslationView {
-  kind: 'seq2seq' | 'transformer';
-  attentionKind: 'none' | 'additive' | 'dot' | 'transformer';
-  source: string[];
-  /** Source positions the model does not know. */
-  unknown: number[];
-  /** Source positions found only lowercased ("The" read as "the"). */
-  caseFolded: number[];
-  /** How many words the model's source vocabulary has (special tokens excluded). */
-  knownWords: number;
-  output: string[];
-  text: string;
-  /** [output step][source position] (rows empty without attention). */
-  attention: number[][];
-  steps: DecoderStep[];
-  beamWidth: number;
-  beam?: BeamViewNode[][];
-  forced?: ForcedView;
-  /** The what-if applied: at `step`, all attention on source `position`. */
-  forcedAttention?: { step: number; position: number };
-  /** The output without the what-if, when one is applied. */
-  unforcedOutput?: string[];
-}
 
 export interface TranslationViewOptions {
   topK?: number;
@@ -143,37 +76,42 @@ export async function translationView(model: TranslationModel, sourceVocab: Voca
   const word = (id: number) => targetVocab.word(id);
   const topWords = (row: Array<{ id: number; p: number }> | undefined) => (row ?? []).map((c) => ({ word: word(c.id), p: c.p }));
 
-  // The output: greedy, beam, or greedy with one step's attention forced.
-  let outIds: number[];
-  let beam: BeamViewNode[][] | undefined;
-  let unforcedOutput: string[] | undefined;
-  if (beamWidth > 1) {
-    const b = await (model as Seq2Seq).beamSearch(ids, beamWidth, { trace: true });
-    outIds = b.ids;
-    beam = b.beam!.map((nodes) => nodes.map((n) => ({ tokens: n.ids.map(word), logProb: n.logProb, score: n.score, parent: n.parent, finished: n.finished })));
-  } else if (options.forceAttention) {
-    const plain = await model.decode(ids);
-    unforcedOutput = plain.ids.map(word);
-    const { step, position } = options.forceAttention;
-    if (step > plain.ids.length) throw new TranslationLensError(`the translation has ${plain.ids.length + 1} steps (its words and </s>); step ${step + 1} is past its end`);
-    const weights = source.map((_, i) => (i === position ? 1 : 0));
-    const forcedRun = await (model as Seq2Seq).decode(ids, { forceAttention: { step, weights } });
-    outIds = forcedRun.ids;
-  } else {
-    outIds = (await model.decode(ids)).ids;
-  }
-
-  // Every step of that output, read teacher-forced on it: the same numbers the free run computed
-  // (each step is fed the word the run chose), with top-k and contexts (for a beam, the best path's),
-  // and the probability of the reference's word at each step given the model's own words before it.
   const fa = options.forceAttention;
   const reference = options.reference !== undefined ? pairTokens(options.reference) : undefined;
   if (reference && !reference.length) throw new TranslationLensError('the reference has no words');
   const refIds = reference?.map((w) => targetVocab.id(w));
-  const path = await (recurrent
-    ? (model as Seq2Seq).decode(ids, { forced: outIds, topK: k, includeEnd: true, ...(refIds ? { probeIds: refIds } : {}), ...(fa ? { forceAttention: { step: fa.step, weights: source.map((_, i) => (i === fa.position ? 1 : 0)) } } : {}) })
-    : model.decode(ids, { forced: outIds, topK: k, ...(refIds ? { probeIds: refIds } : {}) }));
-  const words = [...outIds.map(word), EOS];
+  const oneHot = fa ? { forceAttention: { step: fa.step, weights: source.map((_, i) => (i === fa.position ? 1 : 0)) } } : {};
+  const probe = refIds ? { probeIds: refIds } : {};
+
+  // The output, and every step of it with its top-k, attention and context, and (with a reference)
+  // the probability of the reference's word at each step given the model's own words before it.
+  // Greedy and what-if: one free-running decoding that records it all. A beam: the search, then
+  // its best path read teacher-forced, which recomputes exactly the numbers the search had.
+  let outIds: number[];
+  let beam: BeamViewNode[][] | undefined;
+  let unforcedOutput: string[] | undefined;
+  let path: Awaited<ReturnType<TranslationModel['decode']>>;
+  if (beamWidth > 1) {
+    const b = await (model as Seq2Seq).beamSearch(ids, beamWidth, { trace: true });
+    outIds = b.ids;
+    beam = b.beam!.map((nodes) => nodes.map((n) => ({ tokens: n.ids.map(word), logProb: n.logProb, score: n.score, parent: n.parent, finished: n.finished })));
+    path = await (model as Seq2Seq).decode(ids, { forced: outIds, topK: k, includeEnd: true, ...probe });
+  } else if (recurrent) {
+    if (fa) {
+      const plain = await model.decode(ids);
+      unforcedOutput = plain.ids.map(word);
+      if (fa.step > plain.ids.length) throw new TranslationLensError(`the translation has ${plain.ids.length + 1} steps (its words and </s>); step ${fa.step + 1} is past its end`);
+    }
+    path = await (model as Seq2Seq).decode(ids, { topK: k, includeEnd: true, ...probe, ...oneHot });
+    outIds = path.ids;
+  } else {
+    // The Transformer: greedy, then its cross-attention for the output (decode() reads it so).
+    path = await model.decode(ids, { topK: k, ...probe });
+    outIds = path.ids;
+  }
+  // A decoding cut at its length limit has no </s> step.
+  const ended = path.stepLogProbs!.length > outIds.length;
+  const words = ended ? [...outIds.map(word), EOS] : outIds.map(word);
   const steps: DecoderStep[] = words.map((w, t) => ({
     word: w,
     p: Math.exp(path.stepLogProbs![t]),
@@ -185,7 +123,7 @@ export async function translationView(model: TranslationModel, sourceVocab: Voca
   let forced: ForcedView | undefined;
   if (reference && refIds) {
     const referenceUnknown = refIds.flatMap((id, i) => (id === UNK_ID ? [i] : []));
-    const teacher = await model.decode(ids, { forced: refIds });
+    const teacher = recurrent ? await (model as Seq2Seq).teacherForced(ids, refIds) : await model.decode(ids, { forced: refIds });
     const freeReferenceP = [...refIds, 0].map((_, t) => (t < words.length ? path.probed![t] : null));
     let firstDivergence: number | null = null;
     for (let t = 0; t <= Math.max(outIds.length, refIds.length) && firstDivergence === null; t++) if ((outIds[t] ?? -1) !== (refIds[t] ?? -1)) firstDivergence = t;

@@ -86,4 +86,114 @@ describe('SeqLens: Translate Selection', function () {
     assert.strictEqual(r.source.length, 60, 'the first 60 words');
     assert.match(api.lastNotice ?? '', /longer than 60 words; translating its first 60/);
   });
+
+  it('steps through the decoder: top-k, context vector, the map row and the editor shading follow the step, and the caret picks the step', async function () {
+    if (!harness.available) this.skip();
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'translate.txt')));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const r = (await vscode.commands.executeCommand('seqlens.translateSelection', undefined)) as { source: string[]; output: string[]; attention: number[][]; steps: Array<{ word: string; topk: Array<{ word: string; p: number }>; context: number[] }> } | undefined;
+    assert.ok(r, `translated (${api.lastNotice})`);
+    assert.strictEqual(r.steps.length, r.output.length + 1, 'a step per word and the </s> step');
+    await waitFor('the stepper', () => panel<boolean>(`document.getElementById('app').dataset.state === 'shown' && document.getElementById('slider').max === '${r.steps.length - 1}'`));
+    const argmax = (row: number[]) => row.indexOf(Math.max(...row));
+    const before = api.translate.paintMs.length;
+    await harness.press('#slider', 'Home', 'ArrowRight', 'ArrowRight', 'ArrowRight');
+    await waitFor('step 4', () => api.translate.step === 3);
+    assert.match((await panel<string>(`document.getElementById('step-label').textContent`)) ?? '', /^step 4 of 8: “공원에서”/);
+    assert.strictEqual(await panel<string>(`document.querySelector('#output .current').textContent`), '공원에서');
+    assert.strictEqual(await panel<string>(`document.querySelector('table.attention tr.current').dataset.t`), '3');
+    const topk = await panel<Array<[string, string]>>(`[...document.querySelectorAll('#topk .topk-item')].map(e => [e.querySelector('.topk-word').textContent, e.querySelector('.topk-p').textContent])`);
+    assert.deepStrictEqual(topk?.map((x) => x[0]), r.steps[3].topk.map((c) => c.word), 'the panel lists the step\'s five likeliest words');
+    assert.match((await panel<string>(`document.querySelector('#context figcaption').textContent`)) ?? '', /Context vector c4 \(64 units\)/);
+    assert.strictEqual(await panel<number>(`document.getElementById('context-strip').width`), 64 * 6);
+    // The editor shades what step 4 looks at: its strongest word is the row's strongest.
+    await waitFor('the editor shading of step 4', () => api.translate.shaded().length > 0);
+    const shaded = api.translate.shaded();
+    const strongest = shaded.reduce((a, b) => (b.weight > a.weight ? b : a));
+    assert.strictEqual(strongest.index, argmax(r.attention[3]), `the darkest word is "${r.source[argmax(r.attention[3])]}"`);
+    assert.ok(api.translate.paintMs.length - before >= 4, 'each move reports its repaint');
+    await harness.screenshot('translate-stepper-dark');
+    // The caret on "yesterday" (source word 9): the step that looked at it most, 어제 (step 1).
+    const yesterday = api.translate.sourceRange(9)!;
+    assert.strictEqual(doc.getText(yesterday), 'yesterday');
+    editor.selection = new vscode.Selection(yesterday.start.translate(0, 2), yesterday.start.translate(0, 2));
+    await waitFor('the step of 어제', () => api.translate.step === 0);
+    await waitFor('the panel at step 1', () => panel<boolean>(`/^step 1 of 8: “어제”/.test(document.getElementById('step-label').textContent)`));
+    // Hovering a source column lights its word in the editor.
+    await harness.hover('table.attention th.src[data-s="5"]');
+    await waitFor('the hovered source word', () => api.translate.hovered.source === 5);
+  });
+
+  it('puts the single context vector beside attention, shows the beam as a tree, and forces attention in a what-if', async function () {
+    if (!harness.available) this.skip();
+    const text = 'the small cat ate the bread in the park yesterday .';
+    await vscode.commands.executeCommand('seqlens.translateSelection', { text, sourceLabel: 'test', compare: true });
+    await waitFor('the comparison', () => panel<boolean>(`!document.getElementById('comparison').hidden && document.querySelectorAll('#comparison .side').length === 2`), 30_000);
+    assert.match((await panel<string>(`document.querySelector('#comparison .side-bottleneck h4').textContent`)) ?? '', /no attention/);
+    assert.ok(((await panel<number>(`document.querySelector('#comparison .bottleneck-strip').width`)) ?? 0) > 0, 'the context vector is drawn');
+    assert.match((await panel<string>(`document.querySelector('#comparison .side-bottleneck .note').textContent`)) ?? '', /all 11 words into this one vector of 64 numbers/);
+    await panel(`(document.getElementById('comparison').scrollIntoView(), true)`);
+    await harness.screenshot('translate-compare-dark');
+    await panel(`(() => { const c = document.getElementById('compare'); c.checked = false; c.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('the comparison hidden', () => panel<boolean>(`document.getElementById('comparison').hidden`), 30_000);
+    // Beam search, K = 3: a tree whose best path is the translation.
+    await panel(`(() => { const s = document.getElementById('beam'); s.value = '3'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('the beam tree', () => panel<boolean>(`!document.getElementById('beam-section').hidden && document.querySelectorAll('.beam-tree .node').length > 8`), 30_000);
+    const best = await panel<string[]>(`[...document.querySelectorAll('.beam-tree .node.best text')].map(t => t.textContent.split(' ')[0])`);
+    assert.deepStrictEqual(best, [...'어제 작은 고양이가 공원에서 빵을 먹었다 .'.split(' '), '</s>'], 'the highlighted path spells the translation');
+    await panel(`(document.getElementById('beam-section').scrollIntoView(), true)`);
+    await harness.screenshot('translate-beam-dark');
+    await panel(`(() => { const s = document.getElementById('beam'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('greedy again', () => panel<boolean>(`document.getElementById('beam-section').hidden`), 30_000);
+    // What-if: at step 4 (공원에서), all attention on "bread" (source word 5).
+    await harness.click('table.attention td[data-t="3"][data-s="5"]');
+    await waitFor('the what-if', () => panel<boolean>(`!document.getElementById('whatif').hidden`), 30_000);
+    assert.match((await panel<string>(`document.getElementById('whatif').textContent`)) ?? '', /at step 4, all attention on “bread”.*Without it: 어제 작은 고양이가 공원에서 빵을 먹었다 \./);
+    const forcedRow = await panel<number[]>(`[...document.querySelectorAll('table.attention tr[data-t="3"] td')].map(td => Number(td.dataset.w))`);
+    assert.deepStrictEqual(forcedRow, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0], 'the forced row');
+    assert.notStrictEqual(await panel<string>(`document.querySelector('#output [data-t="3"]').textContent`), '공원에서', 'looking at "bread" it writes something else');
+    await harness.screenshot('translate-whatif-dark');
+    await harness.click('#whatif-reset');
+    await waitFor('the model\'s own attention again', () => panel<boolean>(`document.getElementById('whatif').hidden && document.getElementById('output').textContent === '어제 작은 고양이가 공원에서 빵을 먹었다 .'`), 30_000);
+  });
+
+  it('feeds a reference from a source<TAB>target line: teacher-forced beside free-running, and marks unknown words with an offer to train', async function () {
+    if (!harness.available) this.skip();
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'pairs.tsv')));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    const r = (await vscode.commands.executeCommand('seqlens.translateSelection')) as { source: string[]; forced?: { reference: string[]; referenceLogProb: number[]; freeReferenceP: Array<number | null>; firstDivergence: number | null } } | undefined;
+    assert.ok(r?.forced, `a reference from the tab (${api.lastNotice})`);
+    assert.deepStrictEqual(r.source, ['the', 'dog', 'saw', 'the', 'bird', '.'], 'the source is the text before the tab');
+    assert.deepStrictEqual(r.forced.reference, ['어제', '강아지가', '새를', '보았다', '.']);
+    assert.strictEqual(r.forced.firstDivergence, 0);
+    // Fed the reference, the model follows it after its first word; free-running, one word behind, it does not.
+    for (let t = 1; t < 5; t++) {
+      assert.ok(Math.exp(r.forced.referenceLogProb[t]) > 0.5, `teacher-forced p(${r.forced.reference[t]}) = ${Math.exp(r.forced.referenceLogProb[t])}`);
+      assert.ok((r.forced.freeReferenceP[t] ?? 0) < 0.05, `free-running p(${r.forced.reference[t]}) = ${r.forced.freeReferenceP[t]}`);
+    }
+    await waitFor('the forced table', () => panel<boolean>(`document.querySelectorAll('table.forced tr[data-step]').length === 6`), 30_000);
+    assert.strictEqual(await panel<string>(`document.getElementById('reference').value`), '어제 강아지가 새를 보았다 .');
+    assert.strictEqual(await panel<string>(`document.querySelector('table.forced tr.diverges').dataset.step`), '0');
+    assert.match((await panel<string>(`document.getElementById('forced-summary').textContent`)) ?? '', /leaves the reference at step 1/);
+    await panel(`(document.getElementById('reference-section').scrollIntoView(), true)`);
+    await harness.screenshot('translate-forced-dark');
+    // A reference typed in the panel replaces it.
+    await panel(`(() => { const i = document.getElementById('reference'); i.value = '강아지가 새를 보았다 .'; return true; })()`);
+    await harness.click('#reference-go');
+    await waitFor('the typed reference', () => panel<boolean>(`/writes the reference itself/.test(document.getElementById('forced-summary').textContent)`), 30_000);
+    // Unknown words: marked, and with a third or more unknown, the offer to train or download.
+    const unk = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'unknown-words.txt')));
+    const e2 = await vscode.window.showTextDocument(unk, { preview: false, viewColumn: vscode.ViewColumn.One });
+    e2.selection = new vscode.Selection(0, 0, 0, 0);
+    const u = (await vscode.commands.executeCommand('seqlens.translateSelection')) as { unknown: number[]; source: string[] } | undefined;
+    assert.deepStrictEqual(u?.unknown.map((i) => u.source[i]), ['zebra', 'a', 'quantum', 'near', 'spaceship']);
+    await waitFor('the unknown-words banner', () => panel<boolean>(`!document.getElementById('unknown').hidden`), 30_000);
+    assert.match((await panel<string>(`document.getElementById('unknown').textContent`)) ?? '', /knows 58 words; 5 of the 10 here are not among them/);
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('#source .word.unk').length`), 5);
+    assert.ok(await panel<boolean>(`Boolean(document.getElementById('unknown-train')) && Boolean(document.getElementById('unknown-download'))`));
+    await panel(`(window.scrollTo(0, 0), true)`);
+    await harness.screenshot('translate-unknown-dark');
+  });
 });

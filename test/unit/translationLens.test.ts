@@ -110,6 +110,22 @@ for (const id of ['en-ko', 'en-ko-additive', 'en-ko-no-attention']) {
   });
 }
 
+for (const id of ['en-ko', 'en-ko-no-attention', 'en-ko-additive']) {
+  test(`${id}: teacher forcing all steps at once gives the step-by-step decoder's numbers`, async () => {
+    const { model, sv, tv } = load(id);
+    const s2s = model as Seq2Seq;
+    const src = sv.ids(SENTENCE.split(' '));
+    const ref = tv.ids('어제 강아지가 새를 보았다 . 빵을'.split(' '));
+    const batched = await s2s.teacherForced(src, ref);
+    const stepwise = await s2s.decode(src, { forced: ref });
+    assertClose(batched.stepLogProbs!, stepwise.stepLogProbs!, 1e-4, 'log-probabilities');
+    assert.deepEqual(batched.predicted, stepwise.predicted);
+    assert.equal(batched.attention.length, ref.length);
+    batched.attention.forEach((row, t) => assertClose(row, stepwise.attention[t], 1e-5, `attention row ${t}`));
+    model.dispose();
+  });
+}
+
 test('en-ko-no-attention: the decoder reads one context vector, the encoder\'s last state, at every step', async () => {
   const { model, sv, tv } = load('en-ko-no-attention');
   const v = await translationView(model, sv, tv, SENTENCE);

@@ -87,7 +87,7 @@ export interface DecodeOptions {
   stopAtEos?: boolean;
   /** Return the k likeliest tokens of every step. */
   topK?: number;
-  /** Forced: keep the attention row and context of the closing </s> step too (one row more than the words). */
+  /** Keep the attention row and context of the closing </s> step too (one row more than the words). */
   includeEnd?: boolean;
   /** Per step t, also read the probability of token probeIds[t] (say, the reference's word t while free-running). */
   probeIds?: readonly number[];
@@ -293,6 +293,61 @@ export class Seq2Seq {
   }
 
   /**
+   * Teacher forcing for one pair, every step at once where the architecture allows it (dot
+   * attention and no attention: no step's input depends on an earlier step's attention, so the
+   * decoder GRU runs over the whole reference and attention is two batched products, as in
+   * training); additive attention feeds each step's context into the next, so it goes step by step.
+   * Returns what decode({ forced }) returns: each reference word's log-probability (</s> last),
+   * what the model would write at each step, and the attention rows.
+   */
+  async teacherForced(sourceIds: readonly number[], targetIds: readonly number[]): Promise<Decoded> {
+    if (sourceIds.length === 0) throw new Error('decode: empty source');
+    if (this.config.attention === 'additive') return this.decode(sourceIds, { forced: targetIds });
+    const S = sourceIds.length;
+    const T = targetIds.length + 1;
+    const H = this.config.units;
+    const labels = [...targetIds, EOS_ID];
+    const [logpT, predT, alphaT] = tf.tidy(() => {
+      const source = tf.tensor2d([sourceIds as number[]], [1, S], 'int32');
+      const { states, final } = this.encode(source, tf.ones([1, S]) as tf.Tensor2D);
+      const inputs = tf.tensor2d([BOS_ID, ...targetIds], [T, 1], 'int32'); // time-major [T, 1]
+      let x = tf.gather(this.weights['decoder/embedding'], inputs) as tf.Tensor3D; // [T, 1, E]
+      let features: tf.Tensor2D;
+      let alpha: tf.Tensor = tf.zeros([T, 0]);
+      if (this.config.attention === 'none') {
+        const context = tf.broadcastTo(tf.expandDims(final, 0), [T, 1, H]);
+        x = tf.concat([x, context], 2) as tf.Tensor3D;
+        const hs = this.decoder.forward(x, undefined, undefined, final); // [T, 1, H]
+        features = tf.reshape(tf.concat([hs, context], 2), [T, 2 * H]) as tf.Tensor2D;
+      } else {
+        const hs = tf.reshape(this.decoder.forward(x, undefined, undefined, final), [T, H]) as tf.Tensor2D; // s_t
+        const st = tf.reshape(states, [S, H]);
+        alpha = tf.softmax(tf.matMul(hs, st, false, true)); // [T, S]
+        const context = tf.matMul(alpha as tf.Tensor2D, st); // [T, H]
+        features = tf.tanh(tf.matMul(tf.concat([context, hs], 1), this.weights['attention/combine_kernel'])) as tf.Tensor2D;
+      }
+      const logp = tf.logSoftmax(this.project(features)); // [T, Vt]
+      const picked = tf.sum(tf.mul(logp, tf.oneHot(tf.tensor1d(labels, 'int32'), this.config.targetVocabSize)), 1);
+      return [picked, tf.argMax(logp, 1), alpha];
+    });
+    try {
+      const [logp, pred, alpha] = await Promise.all([logpT.data(), predT.data(), alphaT.data()]);
+      const width = this.config.attention === 'none' ? 0 : S;
+      const stepLogProbs = Array.from(logp);
+      return {
+        ids: [...targetIds],
+        attention: Array.from({ length: targetIds.length }, (_, t) => Array.from(alpha.subarray(t * width, (t + 1) * width))),
+        contexts: [],
+        logProb: stepLogProbs.reduce((a, b) => a + b, 0),
+        stepLogProbs,
+        predicted: Array.from(pred),
+      };
+    } finally {
+      tf.dispose([logpT, predT, alphaT]);
+    }
+  }
+
+  /**
    * Decodes one source sentence: greedy (argmax kept on the device, read back
    * once) or, with `forced`, fed the reference target ids (teacher-forced).
    * `topK` adds each step's k likeliest tokens; `forceAttention` replaces one
@@ -370,7 +425,13 @@ export class Seq2Seq {
         if (k) out.topk!.push(Array.from({ length: k }, (_, j) => ({ id: topi[t * k + j], p: topv[t * k + j] })));
         if (forced) out.predicted!.push(ids[t]);
         if (options.probeIds) out.probed!.push(probed[t]);
-        if (!forced && ids[t] === EOS_ID) break;
+        if (!forced && ids[t] === EOS_ID) {
+          if (options.includeEnd) {
+            out.attention.push(Array.from(alpha.subarray(t * width, (t + 1) * width)));
+            out.contexts.push(Array.from(ctx.subarray(t * H, (t + 1) * H)));
+          }
+          break;
+        }
         if (forced && t === forced.length) {
           if (options.includeEnd) {
             out.attention.push(Array.from(alpha.subarray(t * width, (t + 1) * width)));
