@@ -71,6 +71,21 @@ describe('SeqLens: Show Transformer Attention', function () {
     await harness.hover('#head-matrix th.query[data-i="5"]');
     await waitFor('the hovered token in the editor', () => p.link?.hoverRange() && doc.getText(p.link.hoverRange()) === 'bread');
     await harness.screenshot('transformer-dark');
+    // Lines, several heads overlaid: cross-attention layer 2, heads 1 and 3, each in its colour.
+    await harness.click('.thumb[data-kind="cross"][data-layer="1"][data-head="0"]');
+    await panel(`(() => { const s = document.getElementById('mode'); s.value = 'lines'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await waitFor('the lines view with head chips', () => panel<boolean>(`!!document.getElementById('head-lines') && document.querySelectorAll('#head-chips .chip').length === ${v.heads}`));
+    await harness.click('#head-chips .chip[data-head="2"]');
+    await waitFor('heads 1 and 3 overlaid', () => panel<boolean>(`/heads 1, 3 overlaid/.test(document.getElementById('head-title').textContent)`));
+    const drawn = await panel<Array<[string, string]>>(`[...new Set([...document.querySelectorAll('#head-lines line')].map(l => l.dataset.head + ' ' + l.getAttribute('stroke')))].map(x => x.split(' '))`);
+    assert.deepStrictEqual([...new Set(drawn!.map((d) => d[0]))].sort(), ['0', '2'], 'lines of heads 1 and 3');
+    assert.strictEqual(new Set(drawn!.map((d) => d[1])).size, 2, 'each head in its own colour');
+    // Each overlaid head's lines from a query carry that head's row (summing to at most 1).
+    const perHead = await panel<number[]>(`['0', '2'].map(h => [...document.querySelectorAll('#head-lines line[data-i="0"][data-head="' + h + '"]')].reduce((a, l) => a + Number(l.dataset.w), 0))`);
+    for (const w of perHead!) assert.ok(w > 0.5 && w <= 1 + 1e-5, `a head's row from query 1 sums to ${w}`);
+    await harness.screenshot('transformer-lines-overlay-dark');
+    await panel(`(() => { const s = document.getElementById('mode'); s.value = 'matrix'; s.dispatchEvent(new Event('change')); return true; })()`);
+    await harness.click('.thumb[data-kind="encoder-self"][data-layer="0"][data-head="-1"]');
     await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
     await harness.screenshot('transformer-light');
     await setTheme(PANEL, 'Default High Contrast', 'vscode-high-contrast');

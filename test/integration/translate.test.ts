@@ -64,7 +64,9 @@ describe('SeqLens: Translate Selection', function () {
     for (const s of sums!) assert.ok(Math.abs(s - 1) < 1e-3, `a row of layer 1, head 3 sums to ${s}`);
     await harness.screenshot('translate-transformer-dark');
     // The chooser offers every embedded model; the one without attention says why it has no map.
-    assert.deepStrictEqual(await panel<string[]>(`[...document.querySelectorAll('#model option')].map(o => o.value)`), ['en-ko', 'en-ko-additive', 'en-ko-no-attention', 'en-ko-transformer']);
+    const offered = (await panel<string[]>(`[...document.querySelectorAll('#model option')].map(o => o.value)`))!;
+    assert.deepStrictEqual(offered.slice(0, 4), ['en-ko', 'en-ko-additive', 'en-ko-no-attention', 'en-ko-transformer'], 'the embedded models first (then the workspace\'s translation runs)');
+    assert.strictEqual(offered[offered.length - 1], 'seqlens:open-checkpoint', 'and last, Open a checkpoint folder…');
     await panel(`(() => { const s = document.getElementById('model'); s.value = 'en-ko-no-attention'; s.dispatchEvent(new Event('change')); return true; })()`);
     await waitFor('the context-vector model', () => panel<boolean>(`/no attention/.test(document.getElementById('header').textContent) && /one context vector/.test(document.body.textContent)`), 30_000);
     assert.strictEqual(await panel<number>(`document.querySelectorAll('table.attention').length`), 0, 'no attention map for a model without attention');
@@ -92,7 +94,7 @@ describe('SeqLens: Translate Selection', function () {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'translate.txt')));
     const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
     editor.selection = new vscode.Selection(0, 0, 0, 0);
-    const r = (await vscode.commands.executeCommand('seqlens.translateSelection', undefined)) as { source: string[]; output: string[]; attention: number[][]; steps: Array<{ word: string; topk: Array<{ word: string; p: number }>; context: number[] }> } | undefined;
+    const r = (await vscode.commands.executeCommand('seqlens.translateSelection', { model: 'en-ko' })) as { source: string[]; output: string[]; attention: number[][]; steps: Array<{ word: string; topk: Array<{ word: string; p: number }>; context: number[] }> } | undefined;
     assert.ok(r, `translated (${api.lastNotice})`);
     assert.strictEqual(r.steps.length, r.output.length + 1, 'a step per word and the </s> step');
     await waitFor('the stepper', () => panel<boolean>(`document.getElementById('app').dataset.state === 'shown' && document.getElementById('slider').max === '${r.steps.length - 1}'`));
@@ -128,7 +130,7 @@ describe('SeqLens: Translate Selection', function () {
   it('puts the single context vector beside attention, shows the beam as a tree, and forces attention in a what-if', async function () {
     if (!harness.available) this.skip();
     const text = 'the small cat ate the bread in the park yesterday .';
-    await vscode.commands.executeCommand('seqlens.translateSelection', { text, sourceLabel: 'test', compare: true });
+    await vscode.commands.executeCommand('seqlens.translateSelection', { text, sourceLabel: 'test', compare: true, model: 'en-ko' });
     await waitFor('the comparison', () => panel<boolean>(`!document.getElementById('comparison').hidden && document.querySelectorAll('#comparison .side').length === 2`), 30_000);
     assert.match((await panel<string>(`document.querySelector('#comparison .side-bottleneck h4').textContent`)) ?? '', /no attention/);
     assert.ok(((await panel<number>(`document.querySelector('#comparison .bottleneck-strip').width`)) ?? 0) > 0, 'the context vector is drawn');
@@ -163,7 +165,7 @@ describe('SeqLens: Translate Selection', function () {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'pairs.tsv')));
     const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
     editor.selection = new vscode.Selection(1, 0, 1, 0);
-    const r = (await vscode.commands.executeCommand('seqlens.translateSelection')) as { source: string[]; forced?: { reference: string[]; referenceLogProb: number[]; freeReferenceP: Array<number | null>; firstDivergence: number | null } } | undefined;
+    const r = (await vscode.commands.executeCommand('seqlens.translateSelection', { model: 'en-ko' })) as { source: string[]; forced?: { reference: string[]; referenceLogProb: number[]; freeReferenceP: Array<number | null>; firstDivergence: number | null } } | undefined;
     assert.ok(r?.forced, `a reference from the tab (${api.lastNotice})`);
     assert.deepStrictEqual(r.source, ['the', 'dog', 'saw', 'the', 'bird', '.'], 'the source is the text before the tab');
     assert.deepStrictEqual(r.forced.reference, ['어제', '강아지가', '새를', '보았다', '.']);

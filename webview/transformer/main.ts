@@ -11,6 +11,7 @@
  *    PE(i)·PE(j) similarity matrix.
  * Colours come from the theme; canvases are redrawn when it changes.
  */
+import { OPEN_CHECKPOINT_CHOICE, OPEN_CHECKPOINT_LABEL } from '../../src/protocol/models';
 import { drillDown, FOCUSED_PEAK, headFlags, keysByMass, meanOverHeads, UNIFORM_ENTROPY, type HeadFlag } from '../../src/core/attentionMath';
 import { reviveMatrix, type Matrix } from '../../src/protocol/matrix';
 import { ATTENTION_KIND_LABELS, ATTENTION_KINDS, type AttentionSublayer, type HeadChoice, type TransformerChoice, type TransformerFromWebview, type TransformerToWebview, type TransformerView } from '../../src/protocol/transformer';
@@ -54,7 +55,8 @@ const modeSelect = el('select', { id: 'mode', 'aria-label': 'Head view' });
 modeSelect.append(el('option', { value: 'matrix' }, 'Matrix'), el('option', { value: 'lines' }, 'Lines'));
 const massSlider = el('input', { id: 'mass', type: 'range', min: '0.3', max: '1', step: '0.05', 'aria-label': 'Show the keys that hold this much of each row’s attention' });
 const massLabel = el('span', { id: 'mass-label' });
-headControls.append(el('label', { for: 'mode' }, 'View '), modeSelect, el('label', { for: 'mass' }, ' Keep the keys holding '), massSlider, massLabel);
+const headChips = el('span', { id: 'head-chips', class: 'head-chips', role: 'group', 'aria-label': 'Heads drawn as lines' });
+headControls.append(el('label', { for: 'mode' }, 'View '), modeSelect, el('label', { for: 'mass' }, ' Keep the keys holding '), massSlider, massLabel, headChips);
 const headView = el('div', { id: 'head-view', class: 'head-view' });
 const drill = el('div', { id: 'drill', class: 'drill' });
 attentionTab.append(el('h3', {}, 'Model view: every layer and head'), el('p', { class: 'note' }, `Click a thumbnail to see that head. ● focused: on average one position gets ≥ ${FOCUSED_PEAK * 100}% of the weight; ≈ near uniform: entropy ≥ ${UNIFORM_ENTROPY * 100}% of an even spread.`), grid, headTitle, headControls, headView, drill);
@@ -64,6 +66,10 @@ let shown: { id: number; view: TransformerView } | undefined;
 let choice: HeadChoice = { kind: 'encoder-self', layer: 0, head: -1 };
 let flags = new Map<string, HeadFlag[]>();
 let focus: { side: 'query' | 'key'; index: number } | undefined;
+/** Lines mode: the heads drawn together, each in its colour (empty: the chosen head, or the mean). */
+let overlay: number[] = [];
+const HEAD_COLOURS = ['--vscode-charts-blue', '--vscode-charts-red', '--vscode-charts-green', '--vscode-charts-orange', '--vscode-charts-purple', '--vscode-charts-yellow', '--vscode-charts-foreground', '--vscode-charts-lines'];
+const headColour = (h: number) => getComputedStyle(document.body).getPropertyValue(HEAD_COLOURS[h % HEAD_COLOURS.length]).trim() || palette.foreground;
 
 function revive(v: TransformerView): TransformerView {
   const m = (x: Matrix) => reviveMatrix(x);
@@ -144,6 +150,7 @@ function renderGrid(): void {
 function selectHead(c: HeadChoice): void {
   choice = c;
   focus = undefined;
+  overlay = c.head >= 0 ? [c.head] : [];
   for (const b of grid.querySelectorAll<HTMLElement>('.thumb')) {
     const on = b.dataset.kind === c.kind && Number(b.dataset.layer) === c.layer && Number(b.dataset.head) === c.head;
     b.classList.toggle('selected', on);
@@ -160,7 +167,8 @@ function renderHead(): void {
   const qs = queryTokens(s);
   const ks = keyTokens(s);
   const f = choice.head >= 0 ? flags.get(`${choice.kind}:${choice.layer}`)?.[choice.head] : undefined;
-  headTitle.textContent = `Head view: ${ATTENTION_KIND_LABELS[choice.kind]}, layer ${choice.layer + 1}, ${choice.head < 0 ? 'heads averaged' : `head ${choice.head + 1}`}${f ? ` — entropy ${(f.entropy * 100).toFixed(0)}%${f.flag ? `, ${f.flag}${f.pattern ? ` on the ${f.pattern} position` : ''}` : ''}` : ''}`;
+  const overlaid = state.mode === 'lines' && overlay.length > 1;
+  headTitle.textContent = `Head view: ${ATTENTION_KIND_LABELS[choice.kind]}, layer ${choice.layer + 1}, ${overlaid ? `heads ${overlay.map((h) => h + 1).join(', ')} overlaid` : choice.head < 0 ? 'heads averaged' : `head ${choice.head + 1}`}${!overlaid && f ? ` — entropy ${(f.entropy * 100).toFixed(0)}%${f.flag ? `, ${f.flag}${f.pattern ? ` on the ${f.pattern} position` : ''}` : ''}` : ''}`;
   massLabel.textContent = `${Math.round(state.mass * 100)}% of each row’s weight`;
   const kept = Array.from({ length: s.queries }, (_, i) => new Set(keysByMass(W.subarray(i * s.keys, (i + 1) * s.keys), state.mass)));
   if (state.mode === 'matrix') {
@@ -199,14 +207,44 @@ function renderHead(): void {
       else if (cell.matches('th.query')) setFocus({ side: 'query', index: Number(cell.dataset.i) });
     });
   } else {
-    headView.replaceChildren(linesView(s, W, qs, ks, kept));
+    // One head (or the mean) in the theme's line colour; several heads each in its own colour.
+    const [r, g, b] = palette.kind === 'light' ? palette.negative : palette.gate;
+    const layers = overlaid
+      ? overlay.map((h) => {
+          const Wh = headWeights(s, h);
+          return { head: h, W: Wh, kept: Array.from({ length: s.queries }, (_, i) => new Set(keysByMass(Wh.subarray(i * s.keys, (i + 1) * s.keys), state.mass))), colour: headColour(h) };
+        })
+      : [{ head: choice.head, W, kept, colour: `rgb(${r | 0}, ${g | 0}, ${b | 0})` }];
+    headView.replaceChildren(linesView(s, layers, qs, ks));
   }
+  renderChips(s);
   applyFocus();
   host.post({ type: 'perf/paint', what: 'head', ms: performance.now() - t0 });
 }
 
 /** Lines from each query (left) to the keys it attends to (right), thickness and opacity by weight. */
-function linesView(s: AttentionSublayer, W: Float32Array, qs: string[], ks: string[], kept: Array<Set<number>>): HTMLElement {
+/** Lines mode: a chip per head of the sub-layer; pressed chips are drawn together. */
+function renderChips(s: AttentionSublayer): void {
+  headChips.hidden = state.mode !== 'lines';
+  if (headChips.hidden) return;
+  headChips.replaceChildren(
+    el('span', { class: 'chips-label' }, ' Heads '),
+    ...Array.from({ length: s.heads }, (_, h) => {
+      const on = overlay.includes(h) || (overlay.length === 0 && choice.head === h);
+      const chip = el('button', { class: 'chip', 'data-head': String(h), 'aria-pressed': String(on), title: `Draw head ${h + 1}'s lines (press several to overlay them)` }, String(h + 1));
+      chip.style.borderColor = headColour(h);
+      if (on) chip.style.backgroundColor = headColour(h);
+      chip.addEventListener('click', () => {
+        const base = overlay.length ? overlay : choice.head >= 0 ? [choice.head] : [];
+        overlay = base.includes(h) ? base.filter((x) => x !== h) : [...base, h].sort((a, b) => a - b);
+        renderHead();
+      });
+      return chip;
+    }),
+  );
+}
+
+function linesView(s: AttentionSublayer, layers: Array<{ head: number; W: Float32Array; kept: Array<Set<number>>; colour: string }>, qs: string[], ks: string[]): HTMLElement {
   const NS = 'http://www.w3.org/2000/svg';
   const rowH = 20;
   const n = Math.max(qs.length, ks.length);
@@ -239,23 +277,25 @@ function linesView(s: AttentionSublayer, W: Float32Array, qs: string[], ks: stri
   };
   head(120, 'query', 'end');
   head(300, 'key', 'start');
-  const [r, g, b] = palette.kind === 'light' ? palette.negative : palette.gate;
-  for (let i = 0; i < s.queries; i++) {
-    for (let j = 0; j < s.keys; j++) {
-      const w = W[i * s.keys + j];
-      if (w < 0.01 || !kept[i].has(j)) continue;
-      const line = document.createElementNS(NS, 'line');
-      line.setAttribute('x1', '126');
-      line.setAttribute('y1', String(24 + i * rowH - 5));
-      line.setAttribute('x2', '294');
-      line.setAttribute('y2', String(24 + j * rowH - 5));
-      line.setAttribute('stroke', `rgb(${r | 0}, ${g | 0}, ${b | 0})`);
-      line.setAttribute('stroke-opacity', w.toFixed(3));
-      line.setAttribute('stroke-width', (1 + 3 * w).toFixed(2));
-      line.setAttribute('data-i', String(i));
-      line.setAttribute('data-j', String(j));
-      line.setAttribute('data-w', w.toFixed(6));
-      svg.append(line);
+  for (const { head: h, W, kept, colour } of layers) {
+    for (let i = 0; i < s.queries; i++) {
+      for (let j = 0; j < s.keys; j++) {
+        const w = W[i * s.keys + j];
+        if (w < 0.01 || !kept[i].has(j)) continue;
+        const line = document.createElementNS(NS, 'line');
+        line.setAttribute('x1', '126');
+        line.setAttribute('y1', String(24 + i * rowH - 5));
+        line.setAttribute('x2', '294');
+        line.setAttribute('y2', String(24 + j * rowH - 5));
+        line.setAttribute('stroke', colour);
+        line.setAttribute('data-head', String(h));
+        line.setAttribute('stroke-opacity', w.toFixed(3));
+        line.setAttribute('stroke-width', (1 + 3 * w).toFixed(2));
+        line.setAttribute('data-i', String(i));
+        line.setAttribute('data-j', String(j));
+        line.setAttribute('data-w', w.toFixed(6));
+        svg.append(line);
+      }
     }
   }
   qs.forEach((q, i) => text(120, 24 + i * rowH, q, 'end', 'query', i));
@@ -468,7 +508,7 @@ function showTab(tab: 'attention' | 'positions'): void {
 }
 
 function setModels(models: TransformerChoice[], current: string): void {
-  modelSelect.replaceChildren(...models.map((m) => el('option', { value: m.id, ...(m.id === current ? { selected: '' } : {}) }, m.label)));
+  modelSelect.replaceChildren(...models.map((m) => el('option', { value: m.id, ...(m.id === current ? { selected: '' } : {}) }, m.label)), el('option', { value: OPEN_CHECKPOINT_CHOICE }, OPEN_CHECKPOINT_LABEL));
 }
 
 function render(): void {

@@ -7,6 +7,7 @@
  * its own words; the beam as a tree; and a what-if (click a cell: all attention there at that
  * step, and the decoding goes on from it). Colours come from the theme.
  */
+import { OPEN_CHECKPOINT_CHOICE, OPEN_CHECKPOINT_LABEL } from '../../src/protocol/models';
 import type { BeamViewNode, TranslateFromWebview, TranslateToWebview, TranslationShown } from '../../src/protocol/translate';
 import { readPalette, signedColor, type Palette } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
@@ -106,7 +107,7 @@ function render(): void {
   const { result: t, id } = shown;
   busy.hidden = true;
   staleBanner.hidden = true;
-  modelSelect.replaceChildren(...t.models.map((m) => el('option', { value: m.id, ...(m.id === t.modelId ? { selected: '' } : {}) }, m.label)));
+  modelSelect.replaceChildren(...t.models.map((m) => el('option', { value: m.id, ...(m.id === t.modelId ? { selected: '' } : {}) }, m.label)), el('option', { value: OPEN_CHECKPOINT_CHOICE }, OPEN_CHECKPOINT_LABEL));
   const recurrent = t.kind === 'seq2seq';
   beamSelect.value = String(t.beamRequested);
   beamSelect.disabled = !recurrent;

@@ -5,7 +5,6 @@
  * caret on a word, the words it attends to (the chosen encoder layer and head) are shaded in the
  * editor, the shade following the weight; hovering a token in the panel highlights it there.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { TRANSFORMER_MODEL_ID } from '../../core/defaultIds';
@@ -13,6 +12,7 @@ import { meanOverHeads, weightRow } from '../../core/attentionMath';
 import { MAX_LENS_TOKENS, type HeadChoice, TransformerChoice, TransformerFromWebview, TransformerToWebview, TransformerView } from '../../protocol/transformer';
 import type { SeqLensContext } from '../context';
 import { LinkedText } from '../shared/editorText';
+import { OPEN_CHECKPOINT_CHOICE, pickCheckpoint, workspaceCheckpoints } from '../shared/openCheckpoint';
 import { textFromEditor, type TextSource } from '../shared/textSource';
 import { createPagePanel } from '../shared/webviewHtml';
 import { modelLabelOf } from '../../core/runs/runs';
@@ -30,15 +30,6 @@ interface Shown {
 }
 
 const EMBEDDED: TransformerChoice = { id: TRANSFORMER_MODEL_ID, label: 'English → Korean Transformer (embedded)' };
-
-/** The kind in a checkpoint's seqlens.json (read here: core/checkpoint.ts brings tfjs, which stays in the worker). */
-function checkpointKindOf(dir: string): string | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'seqlens.json'), 'utf8')).kind;
-  } catch {
-    return undefined;
-  }
-}
 
 export class TransformerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -66,22 +57,9 @@ export class TransformerPanel implements vscode.Disposable {
     return this.ready;
   }
 
-  /** The embedded Transformer and the Transformer runs of the workspace's .seqlens/runs. */
+  /** The embedded Transformer, the Transformer runs of the workspace's .seqlens/runs, and a folder opened. */
   models(): TransformerChoice[] {
-    const out = [EMBEDDED];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const root = path.join(folder.uri.fsPath, '.seqlens', 'runs');
-      let ids: string[] = [];
-      try {
-        ids = fs.readdirSync(root);
-      } catch {
-        continue;
-      }
-      for (const id of ids) {
-        const dir = path.join(root, id, 'checkpoint');
-        if (checkpointKindOf(dir) === 'transformer') out.push({ id: dir, label: `${modelLabelOf(dir)} (run)` });
-      }
-    }
+    const out = [EMBEDDED, ...workspaceCheckpoints(['transformer'])];
     if (!out.some((m) => m.id === this.modelId)) out.push({ id: this.modelId, label: modelLabelOf(this.modelId) });
     return out;
   }
@@ -224,6 +202,13 @@ export class TransformerPanel implements vscode.Disposable {
         if (this.caret !== undefined) this.shadeFrom(this.caret);
         return;
       case 'model/select': {
+        if (m.modelId === OPEN_CHECKPOINT_CHOICE) {
+          void pickCheckpoint(['transformer'], 'a Transformer checkpoint').then((choice) => {
+            if (choice) this.onMessage({ type: 'model/select', modelId: choice.id });
+            else if (this.shown) this.post({ type: 'view/show', id: this.shown.id, view: this.shown.view, sourceLabel: this.shown.sourceLabel, models: this.models(), head: this.head });
+          });
+          return;
+        }
         if (m.modelId === this.modelId) return;
         this.modelId = m.modelId;
         const s = this.shown;

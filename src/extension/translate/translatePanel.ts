@@ -16,6 +16,7 @@ import { tokenize } from '../../core/tokenizer';
 import type { Comparison, TranslateFromWebview, TranslateToWebview, TranslationShown, TranslationView } from '../../protocol/translate';
 import type { SeqLensContext } from '../context';
 import { LinkedText } from '../shared/editorText';
+import { OPEN_CHECKPOINT_CHOICE, pickCheckpoint, workspaceCheckpoints } from '../shared/openCheckpoint';
 import { looksBinary, textFromEditor, type TextSource } from '../shared/textSource';
 import { createPagePanel } from '../shared/webviewHtml';
 
@@ -147,6 +148,13 @@ export class TranslatePanel implements vscode.Disposable {
     return this.run(0);
   }
 
+  /** The embedded models, the workspace's translation runs, and the model in use if it is neither. */
+  private models(current: string): Array<{ id: string; label: string }> {
+    const out = [...EMBEDDED_MODELS, ...workspaceCheckpoints(['seq2seq', 'transformer'])];
+    if (!out.some((m) => m.id === current)) out.push({ id: current, label: modelLabelOf(current) });
+    return out;
+  }
+
   private modelId(): string {
     const settings = vscode.workspace.getConfiguration('seqlens.translate');
     return this.chosen ?? (settings.get<string>('model', TRANSLATION_MODEL_ID) || TRANSLATION_MODEL_ID);
@@ -169,7 +177,7 @@ export class TranslatePanel implements vscode.Disposable {
     this.cancel?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.cancel = cts;
-    const models = EMBEDDED_MODELS.some((m) => m.id === model) ? EMBEDDED_MODELS : [...EMBEDDED_MODELS, { id: model, label: modelLabelOf(model) }];
+    const models = this.models(model);
     const modelLabel = models.find((m) => m.id === model)!.label;
     this.post({ type: 'translation/loading', message: `Translating with ${modelLabel}…` });
     const t0 = Date.now();
@@ -324,6 +332,13 @@ export class TranslatePanel implements vscode.Disposable {
         return;
       case 'model/select':
         if (!this.request) return;
+        if (m.modelId === OPEN_CHECKPOINT_CHOICE) {
+          void pickCheckpoint(['seq2seq', 'transformer'], 'a translation checkpoint').then((choice) => {
+            if (choice) this.onMessage({ type: 'model/select', modelId: choice.id });
+            else if (this.last) this.post(this.last); // the chooser back to the model in use
+          });
+          return;
+        }
         this.chosen = m.modelId;
         this.request.forceAttention = undefined;
         void this.run(this.step);
