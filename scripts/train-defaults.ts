@@ -19,7 +19,8 @@
  * README), 20,000 most frequent words, 64 dimensions.
  *
  *   npm run train:defaults              everything
- *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko en-ko-additive en-ko-no-attention en-ko-transformer vectors)
+ *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko en-ko-additive en-ko-no-attention
+ *                                       en-ko-transformer heads-lstm heads-gru heads-rnn-tanh heads-rnn-sigmoid vectors)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -38,7 +39,9 @@ import { Vocab } from '../src/core/vocab';
 import { generateTranslationPairs } from '../src/core/data/translationGrammar';
 import { TRANSLATION_DEFAULTS, trainTranslation } from '../src/core/training/trainTranslation';
 import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from '../src/core/defaultModels';
-import { EMBEDDED_TRANSLATION_MODELS } from '../src/core/defaultIds';
+import { EMBEDDED_TRANSLATION_MODELS, HEADS_MODEL_DIRS } from '../src/core/defaultIds';
+import { generateSentiment } from '../src/core/data/sentimentGrammar';
+import { trainJointHeads } from '../src/core/training/trainJointHeads';
 
 const CORPUS_SEED = 2026;
 const CORPUS_SENTENCES = 24000;
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     if (m.architecture === 'rnn' && (!wanted.length || wanted.includes(m.id))) await trainTranslationDefault(m.id, m.dir, m.attention ?? 'dot', m.trainingLabel);
   }
   if (!wanted.length || wanted.includes(TRANSFORMER_MODEL_ID)) await trainTransformerDefault();
+  for (const [id, dir] of Object.entries(HEADS_MODEL_DIRS)) if (!wanted.length || wanted.includes(dir)) await trainHeadsDefault(id as keyof typeof HEADS_MODEL_DIRS, dir);
   if (wanted.length && !wanted.some((w) => (DEFAULT_MODEL_IDS as readonly string[]).includes(w))) return;
   const ids = wanted.length ? DEFAULT_MODEL_IDS.filter((id) => wanted.includes(id)) : DEFAULT_MODEL_IDS;
   for (const id of ids) {
@@ -228,3 +232,36 @@ main().catch((e) => {
   console.error(e instanceof Error ? e.stack : e);
   process.exit(1);
 });
+
+const HEADS_SEED = 2028;
+const HEADS_SENTENCES = 8000;
+
+/**
+ * The tagger + classifier defaults: one encoder per cell (the language models' sizes: embedding
+ * 24, 32 units), both heads trained at once on the sentiment grammar's sentences, with the same
+ * data, seed and settings for every cell, so that they differ in the cell only.
+ */
+async function trainHeadsDefault(id: keyof typeof HEADS_MODEL_DIRS, dir: string): Promise<void> {
+  const examples = generateSentiment(HEADS_SENTENCES, HEADS_SEED);
+  const cell = id.startsWith('rnn') ? 'rnn' : (id as 'lstm' | 'gru');
+  const activation = id === 'rnn-sigmoid' ? 'sigmoid' : 'tanh';
+  const options = { cell, activation, embeddingSize: 24, units: 32, epochs: 4, batchSize: 32, learningRate: 0.01, seed: 3, validation: 500, test: 500 } as const;
+  const res = await trainJointHeads(examples, { ...options, onEpoch: (e, m) => console.log(`  ${dir} epoch ${e + 1}: tags ${(m.tagAccuracy * 100).toFixed(1)}%, sentiment ${(m.classAccuracy * 100).toFixed(1)}%`) });
+  const label = `${id === 'lstm' ? 'LSTM' : id === 'gru' ? 'GRU' : `RNN (${activation})`}: tags + sentiment`;
+  const out = path.join(__dirname, '..', '..', 'media', 'models', dir);
+  await saveCheckpoint(
+    out,
+    {
+      kind: 'tagger-classifier',
+      label,
+      config: res.model.config,
+      vocab: res.vocab.toJSON(),
+      tagNames: res.tagNames,
+      classNames: res.classNames,
+      training: { data: `sentiment grammar (src/core/data/sentimentGrammar.ts), ${HEADS_SENTENCES} sentences, seed ${HEADS_SEED}`, epochs: options.epochs, seed: options.seed, metrics: res.metrics, options },
+    },
+    res.model.weights,
+  );
+  console.log(`${dir}: test tags ${(res.metrics.tagAccuracy * 100).toFixed(1)}%, sentiment ${(res.metrics.classAccuracy * 100).toFixed(1)}% on ${res.metrics.testSentences} held-out sentences in ${res.metrics.seconds.toFixed(1)} s → ${out}`);
+  res.model.dispose();
+}

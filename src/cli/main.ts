@@ -12,7 +12,7 @@ import { DataError } from '../core/data/pairs';
 import { analyzeTask } from '../core/experimentAnalysis';
 import { EXPERIMENTS } from '../core/runs/experiments';
 import { experimentTask } from '../core/runs/runExperiment';
-import { analogyTask, Args, attentionTask, evalTask, peTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask } from '../core/tasks';
+import { analogyTask, Args, attentionTask, evalTask, peTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask, gradientsTask } from '../core/tasks';
 import { createRun, RunError, validateRunConfig } from '../core/runs/runs';
 import { runConfigFromArgs, trainRun } from '../core/runs/trainRun';
 import { setupBackend } from '../core/tfjs/backend';
@@ -62,6 +62,8 @@ const HELP = `seqlens: sequence models in a terminal
                 (embedded English → Korean ids: en-ko (GRU + dot attention, the default), en-ko-additive,
                  en-ko-no-attention (the context vector alone), en-ko-transformer)
   seqlens translate [--model DIR|ID] --file FILE [--beam K]    (one translation per line, one model load)
+  seqlens gradients --text "..."   (‖∂h_T/∂h_t‖ per step for RNN-sigmoid, RNN-tanh, LSTM and GRU, with each
+                step's derivative factor: σ' or tanh', the forget gate, the update gate)
   seqlens attention [--model DIR|en-ko-transformer] --text "..." [--max-tokens N]
                 (a Transformer's attention: every layer and head, encoder self, decoder causal self, cross)
   seqlens pe --length N --dim D   (the sinusoidal positional encoding a Transformer adds)
@@ -70,7 +72,9 @@ const HELP = `seqlens: sequence models in a terminal
   seqlens experiment --experiment ${EXPERIMENTS.map((e) => e.id).join('|')} [--dir WORKSPACE]
                 (one of the course's experiments: its runs trained, then the comparison)
   seqlens analyze --experiment ID --runs '{"key":"RUN DIR",…}'   (the comparison of trained runs)
-  seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N]
+  seqlens trace --model DIR|model.json|lstm|gru|rnn-tanh|rnn-sigmoid --text "..." [--max-tokens N] [--heads]
+                (--heads: the embedded tagger + sentiment classifier of that cell: a tag per token, and
+                 the class read at every prefix, "classByStep"; a tag/classify checkpoint always has them)
   seqlens neighbors [--vectors FILE|DIR|default] --word W [-k 10]   (default: the embedded WordNet vectors)
   seqlens analogy [--vectors FILE|DIR|default] --a A --b B --c C [-k 10]
   seqlens bench [NAME…]   (in a checkout: activation, step-probe, repaint, decode, knn,
@@ -115,6 +119,7 @@ const VERBS: Record<string, (a: Args, hooks: TaskHooks) => Promise<TaskResult>> 
   attention: attentionTask,
   pe: peTask,
   trace: traceTask,
+  gradients: gradientsTask,
   neighbors: neighborsTask,
   analogy: analogyTask,
 };

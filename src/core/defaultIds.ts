@@ -44,3 +44,15 @@ export const EMBEDDED_TRANSLATION_MODELS: readonly EmbeddedTranslationModel[] = 
 export function embeddedTranslationDir(id: string): string | undefined {
   return EMBEDDED_TRANSLATION_MODELS.find((m) => m.id === id)?.dir;
 }
+
+/**
+ * The embedded tagger + classifier defaults (one encoder, two heads: a part of speech at every
+ * step, a sentiment from the last state), one per cell, trained on the project's sentiment
+ * grammar: `seqlens trace --model lstm --heads` reads the lstm one.
+ */
+export const HEADS_MODEL_DIRS: Readonly<Record<'lstm' | 'gru' | 'rnn-tanh' | 'rnn-sigmoid', string>> = {
+  lstm: 'heads-lstm',
+  gru: 'heads-gru',
+  'rnn-tanh': 'heads-rnn-tanh',
+  'rnn-sigmoid': 'heads-rnn-sigmoid',
+};

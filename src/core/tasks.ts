@@ -18,7 +18,7 @@ import { TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassif
 import { DEFAULT_VECTORS_ID, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_ID } from './defaultModels';
 import { Seq2SeqConfig } from './models/seq2seq';
 import { tokenize } from './tokenizer';
-import { traceLanguageModel } from './trace';
+import { BadInputError, traceLanguageModel } from './trace';
 import { makeBatch } from './training/trainLanguageModel';
 import { maskedSparseCrossEntropy } from './training/losses';
 import { translate, translationModelFromCheckpoint } from './training/trainTranslation';
@@ -32,7 +32,7 @@ import { listRuns, runsRoot } from './runs/runs';
 import { attentionJson, attentionView, LensError, LoadedTransformer, loadTransformer, MAX_LENS_TOKENS, peJson } from './transformerLens';
 import { headFlags } from './attentionMath';
 import { DEFAULT_TOP_K, parseForceAttention, TranslationLensError, translationView, TranslationView } from './translationLens';
-import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, TRANSFORMER_MODEL_ID } from './defaultIds';
+import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { Transformer } from './models/transformer';
 
 export { argsOf, TaskError } from './taskArgs';
@@ -81,7 +81,20 @@ async function traceTaggerClassifier(a: Args, dir: string, text: string): Promis
   const argmax = (row: Float32Array) => row.indexOf(Math.max(...row));
   const tags = tagNames.length ? tokens.map((_, t) => tagNames[argmax(heads.tagProbs.subarray(t * tagNames.length, (t + 1) * tagNames.length))]) : undefined;
   const label = classNames.length ? { label: classNames[argmax(heads.classProbs)], p: Math.max(...heads.classProbs) } : undefined;
-  const json = { tokens, ids, layers: [{ name: kind, kind, steps: stepsJson(kind, states, tokens.length, meta.config.units) }], ...(tags ? { tags } : {}), ...(label ? { class: label } : {}) };
+  // The classification head read at every prefix: what the label would be if the text ended there (the last is the label).
+  const C = classNames.length;
+  const classByStep = C ? tokens.map((_, t) => {
+    const row = heads.classProbsPerStep.subarray(t * C, (t + 1) * C);
+    return { label: classNames[argmax(row)], p: Math.max(...row) };
+  }) : undefined;
+  const json = {
+    tokens,
+    ids,
+    model: String(meta.label ?? path.basename(dir)),
+    layers: [{ name: kind, kind, steps: stepsJson(kind, states, tokens.length, meta.config.units) }],
+    ...(tags ? { tags } : {}),
+    ...(label ? { class: label, classes: classNames, classByStep } : {}),
+  };
   const r_ = result(json, [tags ? tokens.map((w, t) => `${w}/${tags[t]}`).join(' ') : tokens.join(' '), label ? `class: ${label.label} (${(label.p * 100).toFixed(0)}%)` : ''].filter(Boolean).join('\n'));
   model.dispose();
   return r_;
@@ -92,6 +105,12 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
   const spec = str(a, 'model') ?? 'lstm';
   const dir = spec.endsWith('.json') ? path.dirname(spec) : spec;
   if (checkpointKindOf(dir) === 'tagger-classifier') return traceTaggerClassifier(a, dir, text);
+  if (a.flags.has('heads')) {
+    // --heads: the embedded tagger + classifier of that cell (or the checkpoint's own heads, above).
+    const headsDir = isDefaultModelId(spec) && !fs.existsSync(spec) ? path.join(hooks.modelsDir, HEADS_MODEL_DIRS[spec]) : undefined;
+    if (!headsDir) throw new TaskError(`trace: --heads reads a tagger/classifier: ${spec} is not one (give lstm, gru, rnn-tanh, rnn-sigmoid, or a checkpoint made by train --task tag|classify)`);
+    return traceTaggerClassifier(a, headsDir, text);
+  }
   const maxTokens = num(a, 'max-tokens', 2000, isPositiveInt);
   let t: TraceResult;
   if (!isDefaultModelId(spec) && isLayersModel(spec)) {
@@ -418,4 +437,58 @@ export async function peTask(a: Args): Promise<TaskResult> {
   if (!dim) throw new TaskError('pe: --dim is required (a positive even number, at most 4,096)');
   const json = peJson(length, dim);
   return result(json, json.pe.map((row, i) => `${String(i).padStart(4)}  ${row.slice(0, 8).map((x) => x.toFixed(3).padStart(6)).join(' ')}${dim > 8 ? ' …' : ''}`).join('\n'));
+}
+
+// ---- gradients ------------------------------------------------------------------------------
+/** The derivative factor the gradient meets at each step, and what it is, per cell. */
+const GRADIENT_FACTORS: Record<string, { key: string; label: string }> = {
+  'rnn-sigmoid': { key: 'h', label: "σ'(a) = h(1 − h), at most 0.25" },
+  'rnn-tanh': { key: 'h', label: "tanh'(a) = 1 − h², at most 1" },
+  lstm: { key: 'f', label: 'the forget gate f: the cell path multiplies by it' },
+  gru: { key: 'z', label: 'the update gate z: the state path multiplies by it' },
+};
+
+/**
+ * `seqlens gradients --text "…"`: the vanishing-gradient probe ‖∂(Σ h_T)/∂h_t‖ at every step,
+ * for the four embedded language models (RNN-sigmoid, RNN-tanh, LSTM, GRU) on the same text,
+ * with the derivative factor that explains it at each step (mean over units): σ'(a) or tanh'(a)
+ * for the RNNs, the forget gate for the LSTM, the update gate for the GRU.
+ */
+export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResult> {
+  const text = str(a, 'text', true);
+  if (!text.trim()) throw new TaskError('gradients: --text is empty: give a sentence to read');
+  const maxTokens = num(a, 'max-tokens', 200, isPositiveInt);
+  const models: Array<{ model: string; label: string; norms: number[]; factors: number[]; factorLabel: string }> = [];
+  let tokens: string[] = [];
+  let truncated = 0;
+  for (const id of ['rnn-sigmoid', 'rnn-tanh', 'lstm', 'gru'] as const) {
+    const m = loadDefaultModel(hooks.modelsDir, id);
+    let t: TraceResult;
+    try {
+      t = await traceLanguageModel(m.model, m.vocab, text, { modelId: id, modelLabel: m.label, maxTokens });
+    } catch (e) {
+      if (e instanceof BadInputError) throw new TaskError(`gradients: ${e.message}`);
+      throw e;
+    } finally {
+      m.model.dispose();
+    }
+    tokens = t.tokens.map((x) => x.text);
+    truncated = t.truncatedTokens;
+    const layer = t.layers[0];
+    const H = layer.units;
+    const f = GRADIENT_FACTORS[id];
+    const data = layer.states[f.key].data;
+    const factors = tokens.map((_, s) => {
+      let sum = 0;
+      for (let u = 0; u < H; u++) {
+        const v = data[s * H + u];
+        sum += f.key !== 'h' ? v : id === 'rnn-sigmoid' ? v * (1 - v) : 1 - v * v;
+      }
+      return sum / H;
+    });
+    models.push({ model: id, label: m.label, norms: Array.from(layer.gradientNorms ?? []), factors, factorLabel: f.label });
+  }
+  const json = { tokens, models, ...(truncated ? { truncatedTokens: truncated } : {}) };
+  const lines = models.map((m) => `${m.label.padEnd(14)} ‖∂h_T/∂h_1‖ = ${m.norms[0].toExponential(2)}   mean factor ${(m.factors.reduce((x, y) => x + y, 0) / m.factors.length).toFixed(3)} (${m.factorLabel})`);
+  return result(json, [`${tokens.length} tokens: ${tokens.join(' ')}`, ...lines].join('\n'));
 }

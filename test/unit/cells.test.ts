@@ -215,6 +215,86 @@ test('gradient norms ‖∂Σh_T/∂h_t‖ = backpropagation written out in floa
   }
 });
 
+/** U [H, G] (row-major) times a gradient over its G outputs: the gradient over its H inputs. */
+const backThrough = (U: Float32Array, G: number, d: number[]) => Array.from({ length: H }, (_, a) => d.reduce((s, v, j) => s + U[a * G + j] * v, 0));
+const norm = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+
+test('gradient norms ‖∂Σh_T/∂h_t‖ = backpropagation written out in float64 (LSTM: through the gates and the cell)', async () => {
+  const cell = new LstmCell({ inputSize: E, units: H }, new Rng(13));
+  const w = await weightsOf(cell);
+  // Forward, keeping every step's gates and cell.
+  const steps: Array<{ i: number[]; f: number[]; g: number[]; o: number[]; c: number[]; cPrev: number[] }> = [];
+  let h = new Array(H).fill(0);
+  let c = new Array(H).fill(0);
+  for (const x of xs) {
+    const z = affine(x, w.kernel, h, w.recurrent_kernel, 4 * H, w.bias);
+    const i = z.slice(0, H).map(sig);
+    const f = z.slice(H, 2 * H).map(sig);
+    const g = z.slice(2 * H, 3 * H).map(Math.tanh);
+    const o = z.slice(3 * H).map(sig);
+    const cPrev = c;
+    c = c.map((cv, u) => f[u] * cv + i[u] * g[u]);
+    h = c.map((cv, u) => o[u] * Math.tanh(cv));
+    steps.push({ i, f, g, o, c, cPrev });
+  }
+  // Backward from Σ h_T: dh_{T-1} = 1, dc_{T-1} = 0; h_k = o ⊙ tanh(c_k), c_k = f ⊙ c_{k-1} + i ⊙ g.
+  const norms: number[] = [];
+  let dh = new Array(H).fill(1);
+  let dc = new Array(H).fill(0);
+  for (let k = T - 1; k >= 0; k--) {
+    norms[k] = norm(dh);
+    if (k === 0) break;
+    const { i, f, g, o, c: ck, cPrev } = steps[k];
+    const dcTotal = dc.map((d, u) => d + dh[u] * o[u] * (1 - Math.tanh(ck[u]) ** 2));
+    const dzi = dcTotal.map((d, u) => d * g[u] * i[u] * (1 - i[u]));
+    const dzf = dcTotal.map((d, u) => d * cPrev[u] * f[u] * (1 - f[u]));
+    const dzg = dcTotal.map((d, u) => d * i[u] * (1 - g[u] ** 2));
+    const dzo = dh.map((d, u) => d * Math.tanh(ck[u]) * o[u] * (1 - o[u]));
+    dh = backThrough(w.recurrent_kernel, 4 * H, [...dzi, ...dzf, ...dzg, ...dzo]);
+    dc = dcTotal.map((d, u) => d * f[u]);
+  }
+  const x = tf.tensor3d(xs.map((r) => [r]));
+  const got = await gradientNorms(cell, x);
+  x.dispose();
+  assertClose(got, norms, 1e-4, 'gradient norms lstm');
+});
+
+test('gradient norms ‖∂Σh_T/∂h_t‖ = backpropagation written out in float64 (GRU: through z, r and the candidate)', async () => {
+  const cell = new GruCell({ inputSize: E, units: H }, new Rng(14));
+  const w = await weightsOf(cell);
+  const steps: Array<{ z: number[]; r: number[]; n: number[]; hn: number[]; hPrev: number[] }> = [];
+  let h = new Array(H).fill(0);
+  for (const x of xs) {
+    const xp = affine(x, w.kernel, [], new Float32Array(0), 3 * H, w.bias);
+    const hp = affine([], new Float32Array(0), h, w.recurrent_kernel, 3 * H, w.recurrent_bias);
+    const z = h.map((_, u) => sig(xp[u] + hp[u]));
+    const r = h.map((_, u) => sig(xp[H + u] + hp[H + u]));
+    const hn = hp.slice(2 * H);
+    const n = h.map((_, u) => Math.tanh(xp[2 * H + u] + r[u] * hn[u]));
+    const hPrev = h;
+    h = h.map((hv, u) => z[u] * hv + (1 - z[u]) * n[u]);
+    steps.push({ z, r, n, hn, hPrev });
+  }
+  // h_k = z ⊙ h_{k-1} + (1 − z) ⊙ n; z, r from h_{k-1} U + c; n = tanh(x W_n + b_n + r ⊙ (h_{k-1} U_n + c_n)).
+  const norms: number[] = [];
+  let dh = new Array(H).fill(1);
+  for (let k = T - 1; k >= 0; k--) {
+    norms[k] = norm(dh);
+    if (k === 0) break;
+    const { z, r, n, hn, hPrev } = steps[k];
+    const dzPre = dh.map((d, u) => d * (hPrev[u] - n[u]) * z[u] * (1 - z[u]));
+    const dnPre = dh.map((d, u) => d * (1 - z[u]) * (1 - n[u] ** 2));
+    const drPre = dnPre.map((d, u) => d * hn[u] * r[u] * (1 - r[u]));
+    const dhn = dnPre.map((d, u) => d * r[u]);
+    const through = backThrough(w.recurrent_kernel, 3 * H, [...dzPre, ...drPre, ...dhn]);
+    dh = dh.map((d, u) => d * z[u] + through[u]);
+  }
+  const x = tf.tensor3d(xs.map((r) => [r]));
+  const got = await gradientNorms(cell, x);
+  x.dispose();
+  assertClose(got, norms, 1e-4, 'gradient norms gru');
+});
+
 test('gradient norms: the last step is √H for every cell, and nothing leaks', async () => {
   for (const cell of [new LstmCell({ inputSize: E, units: H }, new Rng(1)), new GruCell({ inputSize: E, units: H }, new Rng(2))]) {
     const x = tf.tensor3d(xs.map((r) => [r]));
