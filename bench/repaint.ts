@@ -169,7 +169,7 @@ export async function measureTranslateStepper(root: string, log: (...a: unknown[
       window.postMessage({ type: 'translation/show', id: 1, result }, '*');
     }, view);
     await page.waitForFunction(() => document.getElementById('app')?.dataset.state === 'shown');
-    await page.focus('#slider');
+    await page.focus('#decoder-slider');
     await page.evaluate(() => ((window as unknown as { __messages: unknown[] }).__messages.length = 0));
     const n = v.steps.length;
     for (let i = 0; i < n - 1; i++) await page.keyboard.press('ArrowRight');

@@ -132,7 +132,22 @@ export async function traceTaggerClassifier(
     layers: [{ name: cell.kind, kind: cell.kind, activation: cell.kind === 'rnn' ? (model.config.activation ?? 'tanh') : undefined, units: H, states, gradientNorms: norms }],
     predictions,
     predictionLabel: tagger ? 'tag' : 'class if it ended here',
+    readouts: readoutsOf(heads, names, T),
     truncatedTokens: truncated,
     probeMs,
   };
+}
+
+/** Both heads' readings, argmax per step: the tags, and the class at every prefix. */
+function readoutsOf(heads: { tagProbs: Float32Array; classProbsPerStep: Float32Array }, names: { tags: readonly string[]; classes: readonly string[] }, T: number): TraceResult['readouts'] {
+  const best = (probs: Float32Array, labels: readonly string[], t: number) => {
+    const row = probs.subarray(t * labels.length, (t + 1) * labels.length);
+    let k = 0;
+    for (let j = 1; j < row.length; j++) if (row[j] > row[k]) k = j;
+    return { label: labels[k], p: row[k] };
+  };
+  const out: NonNullable<TraceResult['readouts']> = {};
+  if (names.tags.length) out.tags = Array.from({ length: T }, (_, t) => best(heads.tagProbs, names.tags, t).label);
+  if (names.classes.length) out.classByStep = Array.from({ length: T }, (_, t) => best(heads.classProbsPerStep, names.classes, t));
+  return out;
 }

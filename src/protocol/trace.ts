@@ -51,6 +51,11 @@ export interface TraceResult {
   predictions: Array<Array<{ word: string; p: number }>>;
   /** What `predictions` are (default "next word"): "tag" for a tagger, "class if it ended here" for a classifier. */
   predictionLabel?: string;
+  /**
+   * A tagger + classifier (one encoder, two heads): the tag of every step, and the class the text
+   * would get if it ended at each step (the last one is what a classifier reads: the last state).
+   */
+  readouts?: { tags?: string[]; classByStep?: Array<{ label: string; p: number }> };
   /** An imported model that is not a language model: its output after the last token (e.g. class probabilities). */
   output?: number[];
   /** Tokens that were dropped because the text was longer than maxTokens (0 when none). */

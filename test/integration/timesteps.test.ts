@@ -154,6 +154,38 @@ describe('SeqLens: Step Through Timesteps', function () {
     await vscode.workspace.getConfiguration('seqlens').update('timesteps.model', 'lstm', vscode.ConfigurationTarget.Global);
   });
 
+  it('reads one encoder two ways: a tagger + sentiment model tags every word in the editor and gives the class at every prefix', async function () {
+    needsBrowser(this);
+    const editor = await openAndSelect('sentiment.txt', 0);
+    await stepThrough();
+    await harness.click('#model');
+    await harness.click('vscode-option[value$="heads-lstm"]');
+    await waitFor('the tagger + classifier trace', () => api.timesteps.currentTrace?.readouts?.tags);
+    const trace = api.timesteps.currentTrace!;
+    assert.deepStrictEqual(trace.readouts!.tags, ['DET', 'NOUN', 'PRON', 'PRON', 'VERB', 'AUX', 'ADJ', 'PUNCT']);
+    const classes = trace.readouts!.classByStep!;
+    assert.strictEqual(classes[classes.length - 1].label, 'positive', 'the last state: the main clause decides');
+    assert.strictEqual(classes[4].label, 'negative', 'after "hate" the prefix reads negative');
+    // The editor: each word's tag after it, the class after the last word.
+    await waitFor('the inline tags', () => api.timesteps.annotations().length === 8);
+    const notes = api.timesteps.annotations();
+    assert.strictEqual(editor.document.getText(notes[1].range), 'song');
+    assert.strictEqual(notes[1].text, '/NOUN');
+    assert.match(notes[7].text, /^\/PUNCT ⇒ positive \d+%$/);
+    // The panel: a tag and a class under every token, the last state's class marked.
+    await waitFor('the readouts in the panel', () => panel<boolean>(`document.querySelectorAll('.token .tag').length === 8 && document.querySelectorAll('.token .cls').length === 8`));
+    assert.strictEqual(await panel<number>(`document.querySelectorAll('.token .cls.last').length`), 1);
+    assert.strictEqual(await panel<string>(`document.querySelectorAll('.token .tag')[4].textContent`), 'VERB');
+    await harness.press('#slider', 'End');
+    await waitFor('the last step', () => api.timesteps.currentStep === 7);
+    await waitFor('the classifier line', () => panel<boolean>(`/the last state, what the classifier reads: positive/.test(document.getElementById('predictions').textContent)`));
+    await harness.screenshot('timesteps-heads-dark');
+    await harness.click('#model');
+    await harness.click('vscode-option[value="lstm"]');
+    await waitFor('the language model again', () => api.timesteps.currentTrace?.modelId === 'lstm');
+    assert.strictEqual(api.timesteps.annotations().length, 0, 'a language model draws no tags');
+  });
+
   it('saves screenshots of the panel in dark, light and high-contrast themes', async function () {
     needsBrowser(this);
     const editor = await openAndSelect('agreement.txt', 0);

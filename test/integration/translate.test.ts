@@ -97,10 +97,10 @@ describe('SeqLens: Translate Selection', function () {
     const r = (await vscode.commands.executeCommand('seqlens.translateSelection', { model: 'en-ko' })) as { source: string[]; output: string[]; attention: number[][]; steps: Array<{ word: string; topk: Array<{ word: string; p: number }>; context: number[] }> } | undefined;
     assert.ok(r, `translated (${api.lastNotice})`);
     assert.strictEqual(r.steps.length, r.output.length + 1, 'a step per word and the </s> step');
-    await waitFor('the stepper', () => panel<boolean>(`document.getElementById('app').dataset.state === 'shown' && document.getElementById('slider').max === '${r.steps.length - 1}'`));
+    await waitFor('the stepper', () => panel<boolean>(`document.getElementById('app').dataset.state === 'shown' && document.getElementById('decoder-slider').max === '${r.steps.length - 1}'`));
     const argmax = (row: number[]) => row.indexOf(Math.max(...row));
     const before = api.translate.paintMs.length;
-    await harness.press('#slider', 'Home', 'ArrowRight', 'ArrowRight', 'ArrowRight');
+    await harness.press('#decoder-slider', 'Home', 'ArrowRight', 'ArrowRight', 'ArrowRight');
     await waitFor('step 4', () => api.translate.step === 3);
     assert.match((await panel<string>(`document.getElementById('step-label').textContent`)) ?? '', /^step 4 of 8: “공원에서”/);
     assert.strictEqual(await panel<string>(`document.querySelector('#output .current').textContent`), '공원에서');

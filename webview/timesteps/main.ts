@@ -152,6 +152,16 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
       const b = el('button', { class: `token${tok.unknown ? ' unknown' : ''}`, role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1' });
       b.append(el('span', { class: 'word' }, tok.text));
       if (tok.unknown) b.append(el('span', { class: 'unk', title: `“${tok.text}” is not in the model's vocabulary; the model reads it as <unk>` }, '<unk>'));
+      // Two readouts of the same states: the tagger's at every step, the classifier's as if the text ended here.
+      const tag = t.readouts?.tags?.[i];
+      if (tag) b.append(el('span', { class: 'tag', title: `the tagging head reads step ${i + 1} as ${tag}` }, tag));
+      const cls = t.readouts?.classByStep?.[i];
+      if (cls) {
+        const last = i === t.tokens.length - 1;
+        const c = el('span', { class: `cls cls-${cls.label}${last ? ' last' : ''}`, title: last ? `the last state: what a classifier reads — ${cls.label} ${(cls.p * 100).toFixed(0)}%` : `if the text ended here: ${cls.label} ${(cls.p * 100).toFixed(0)}%` }, `${cls.label === 'positive' ? '+' : cls.label === 'negative' ? '−' : cls.label.slice(0, 3)}${(cls.p * 100).toFixed(0)}`);
+        c.style.opacity = String(0.45 + 0.55 * cls.p);
+        b.append(c);
+      }
       b.title = tok.unknown ? `${i}: “${tok.text}” → <unk> (unknown word)` : `${i}: “${tok.text}”`;
       return b;
     }),
@@ -285,7 +295,11 @@ function paint(): void {
   const preds = document.getElementById('predictions');
   if (preds) {
     const p = trace.predictions[step] ?? [];
-    preds.textContent = p.length ? `${trace.predictionLabel ?? 'next word'}: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '';
+    const cls = trace.readouts?.classByStep?.[step];
+    const last = step === trace.tokens.length - 1;
+    preds.textContent =
+      (p.length ? `${trace.predictionLabel ?? 'next word'}: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '') +
+      (cls ? `${p.length ? ' — ' : ''}${last ? 'the last state, what the classifier reads' : 'class if the text ended here'}: ${cls.label} ${(cls.p * 100).toFixed(0)}%` : '');
   }
 }
 

@@ -49,7 +49,7 @@ const whatIfBanner = el('div', { id: 'whatif', class: 'banner whatif', role: 'no
 // ---- stepper --------------------------------------------------------------------------------
 const stepper = el('div', { id: 'stepper', class: 'stepper' });
 const prevButton = el(UI.button, { id: 'step-prev', appearance: 'icon', 'aria-label': 'Previous step' }, '◀');
-const slider = el('input', { id: 'slider', type: 'range', min: '0', max: '0', value: '0', 'aria-label': 'Decoder step' });
+const slider = el('input', { id: 'decoder-slider', type: 'range', min: '0', max: '0', value: '0', 'aria-label': 'Decoder step' });
 const nextButton = el(UI.button, { id: 'step-next', appearance: 'icon', 'aria-label': 'Next step' }, '▶');
 const stepLabel = el('span', { id: 'step-label', class: 'step-label', 'aria-live': 'polite' });
 stepper.append(prevButton, slider, nextButton, stepLabel);

@@ -44,7 +44,7 @@ export function runCheckpoints(roots: readonly string[], kinds: readonly string[
       } catch {
         // listed without a date
       }
-      out.push({ id: dir, label: `${modelLabelOf(dir)} (run)`, mtime });
+      out.push({ id: dir, label: modelLabelOf(dir), mtime }); // "name (run id)"
     }
   }
   return out.sort((a, b) => b.mtime - a.mtime).map(({ id, label }) => ({ id, label }));

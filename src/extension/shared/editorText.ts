@@ -56,6 +56,8 @@ export class LinkedText implements vscode.Disposable {
   private readonly stepType: vscode.TextEditorDecorationType;
   private readonly hoverType: vscode.TextEditorDecorationType;
   private readonly shadeTypes: vscode.TextEditorDecorationType[];
+  private readonly annotationType: vscode.TextEditorDecorationType;
+  private annotations: Array<{ index: number; text: string; hover?: string }> = [];
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -85,10 +87,15 @@ export class LinkedText implements vscode.Disposable {
         ...(i >= SHADE_LEVELS - 2 ? { outlineColor: new vscode.ThemeColor('contrastActiveBorder'), outlineStyle: 'solid', outlineWidth: '1px' } : {}),
       });
     });
+    // Inline labels after words (a tagger's tags): faint, in the code lens colour, after the word.
+    this.annotationType = vscode.window.createTextEditorDecorationType({
+      after: { color: new vscode.ThemeColor('editorCodeLens.foreground'), fontStyle: 'italic', margin: '0 0.35em 0 0.1em' },
+    });
     this.visible = this.editor() !== undefined;
     this.disposables.push(
       this.stepType,
       this.hoverType,
+      this.annotationType,
       ...this.shadeTypes,
       vscode.window.onDidChangeTextEditorSelection((e) => this.onSelection(e)),
       vscode.workspace.onDidChangeTextDocument((e) => this.onDocumentChange(e)),
@@ -164,7 +171,19 @@ export class LinkedText implements vscode.Disposable {
     this.decorate();
   }
 
+  /** Labels drawn after tokens in the editor (a tagger's tags); an empty list clears them. */
+  setAnnotations(items: ReadonlyArray<{ index: number; text: string; hover?: string }>): void {
+    this.annotations = items.filter((a) => this.tokens[a.index]);
+    this.decorate();
+  }
+
   // ---- what is drawn (tests read these) --------------------------------------------------
+  /** The labels drawn after tokens, with their ranges, as drawn now. */
+  annotated(): Array<{ index: number; text: string; range: vscode.Range }> {
+    const editor = this.editor();
+    if (!editor || !this.live) return [];
+    return this.annotations.map((a) => ({ index: a.index, text: a.text, range: this.range(editor.document, a.index)! }));
+  }
   stepRange(): vscode.Range | undefined {
     const editor = this.editor();
     return editor && this.live && this.step !== undefined ? this.range(editor.document, this.step) : undefined;
@@ -196,6 +215,14 @@ export class LinkedText implements vscode.Disposable {
         }
       }
       this.shadeTypes.forEach((t, i) => editor.setDecorations(t, byLevel[i]));
+      const labels: vscode.DecorationOptions[] = [];
+      if (mine) {
+        for (const a of this.annotations) {
+          const range = this.range(editor.document, a.index);
+          if (range) labels.push({ range, hoverMessage: a.hover, renderOptions: { after: { contentText: a.text } } });
+        }
+      }
+      editor.setDecorations(this.annotationType, labels);
     }
   }
 

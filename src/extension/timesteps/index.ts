@@ -17,6 +17,8 @@ export interface TimestepsApi {
     setStep(step: number): void;
     decoratedStepRange(): vscode.Range | undefined;
     decoratedHoverRange(): vscode.Range | undefined;
+    /** The labels after words in the editor (a tagger's tags, the last state's class). */
+    annotations(): Array<{ index: number; text: string; range: vscode.Range }>;
     onDidChangeStep: vscode.Event<number>;
     onDidBecomeReady: vscode.Event<void>;
   };
@@ -73,6 +75,7 @@ export function register(ctx: SeqLensContext): FeatureContribution<TimestepsApi>
         setStep: (step) => timesteps.setStep(step, true),
         decoratedStepRange: () => timesteps.decoratedStepRange(),
         decoratedHoverRange: () => timesteps.decoratedHoverRange(),
+        annotations: () => timesteps.annotations(),
         onDidChangeStep: timesteps.onDidChangeStep,
         onDidBecomeReady: timesteps.onDidBecomeReady,
       },

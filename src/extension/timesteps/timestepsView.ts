@@ -15,6 +15,7 @@ import type { SeqLensContext } from '../context';
 import { webviewHtml } from '../shared/webviewHtml';
 import { TextSource, textFromEditor } from '../shared/textSource';
 import { LinkedText } from '../shared/editorText';
+import { HEADS_MODEL_DIRS } from '../../core/defaultIds';
 
 export const TIMESTEPS_VIEW_ID = 'seqlens.timesteps';
 
@@ -111,7 +112,9 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   models(): ModelChoice[] {
-    return [...MODELS, ...this.fileModels];
+    // The embedded taggers + sentiment classifiers: one encoder, two readouts, per cell.
+    const heads = (Object.entries(HEADS_MODEL_DIRS) as Array<[DefaultModelId, string]>).map(([id, dir]) => ({ id: `file:${this.ctx.asPath('media', 'models', dir)}`, label: `${MODEL_LABELS[id]}: tags + sentiment` }));
+    return [...MODELS, ...heads, ...this.fileModels.filter((m) => !heads.some((h) => h.id === m.id))];
   }
 
   currentModel(): string {
@@ -206,6 +209,19 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
       if (staleReason) link.markStale(staleReason, doc !== undefined);
       else if (!link.isVisible) this.post({ type: 'trace/note', message: editorClosedNote });
       link.setStep(this.step);
+      // A tagger + classifier: each word's tag after it in the editor, and the class the last state gives after the last.
+      const tags = trace.readouts?.tags;
+      const classes = trace.readouts?.classByStep;
+      if (tags || classes) {
+        const T = trace.tokens.length;
+        link.setAnnotations(
+          trace.tokens.map((tok, i) => {
+            const tag = tags?.[i];
+            const verdict = i === T - 1 && classes ? `⇒ ${classes[i].label} ${(classes[i].p * 100).toFixed(0)}%` : '';
+            return { index: i, text: [tag ? `/${tag}` : '', verdict].filter(Boolean).join(' '), hover: `SeqLens (${trace.modelLabel}): ${tag ? `“${tok.text}” tagged ${tag}` : ''}${verdict ? `${tag ? '; ' : ''}the last state reads ${classes![i].label}` : ''}` };
+          }).filter((a) => a.text),
+        );
+      }
       this.traceEmitter.fire(trace);
       this.stepEmitter.fire(this.step);
       if (trace.truncatedTokens > 0 || source.droppedChars > 0) {
@@ -325,6 +341,11 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
   }
 
   /** The range decorated for the step in the editor showing the text (tests read this). */
+  /** The labels after words in the editor (a tagger's tags, the last state's class). */
+  annotations(): Array<{ index: number; text: string; range: vscode.Range }> {
+    return this.shown?.link.annotated() ?? [];
+  }
+
   decoratedStepRange(): vscode.Range | undefined {
     return this.shown?.link.stepRange();
   }
