@@ -18,6 +18,7 @@ import { ATTENTION_KIND_LABELS, ATTENTION_KINDS, type AttentionSublayer, type He
 import { readPalette, signedColor, type Palette, type Rgb } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
 import { Host } from '../shared/vscodeApi';
+import { matrixPng } from '../shared/matrixPng';
 import '../shared/base.css';
 import './main.css';
 
@@ -553,35 +554,9 @@ function snapshot(): { dataUrl: string; name: string } {
   }
   const s = sub(choice);
   const W = headWeights(s, choice.head);
-  const qs = queryTokens(s);
   const ks = keyTokens(s);
-  const cell = 22;
-  const margin = 110;
-  const c = document.createElement('canvas');
-  c.width = margin + ks.length * cell + 10;
-  c.height = margin + qs.length * cell + 10;
-  const ctx = c.getContext('2d')!;
-  const [br, bg, bb] = palette.background;
-  ctx.fillStyle = `rgb(${br}, ${bg}, ${bb})`;
-  ctx.fillRect(0, 0, c.width, c.height);
-  ctx.font = '12px sans-serif';
-  ctx.fillStyle = palette.foreground;
-  ctx.textAlign = 'right';
-  qs.forEach((q, i) => ctx.fillText(q, margin - 6, margin + i * cell + 15));
-  ks.forEach((k, j) => {
-    ctx.save();
-    ctx.translate(margin + j * cell + 15, margin - 6);
-    ctx.rotate(-Math.PI / 3);
-    ctx.textAlign = 'left';
-    ctx.fillText(k, 0, 0);
-    ctx.restore();
-  });
-  for (let i = 0; i < qs.length; i++) for (let j = 0; j < ks.length; j++) {
-    const [r, g, b] = heat(W[i * ks.length + j]);
-    ctx.fillStyle = `rgb(${r | 0}, ${g | 0}, ${b | 0})`;
-    ctx.fillRect(margin + j * cell, margin + i * cell, cell - 1, cell - 1);
-  }
-  return { dataUrl: c.toDataURL('image/png'), name: `${choice.kind}-layer${choice.layer + 1}-${choice.head < 0 ? 'mean' : `head${choice.head + 1}`}` };
+  const dataUrl = matrixPng(palette, { rows: queryTokens(s), cols: ks, value: (i, j) => W[i * ks.length + j], colour: heat });
+  return { dataUrl, name: `${choice.kind}-layer${choice.layer + 1}-${choice.head < 0 ? 'mean' : `head${choice.head + 1}`}` };
 }
 exportPng.addEventListener('click', () => {
   if (!shown) return;

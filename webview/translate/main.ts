@@ -12,6 +12,7 @@ import type { BeamViewNode, TranslateFromWebview, TranslateToWebview, Translatio
 import { readPalette, signedColor, type Palette } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
 import { Host } from '../shared/vscodeApi';
+import { matrixPng } from '../shared/matrixPng';
 import '../shared/base.css';
 import './main.css';
 
@@ -475,41 +476,18 @@ outputLine.addEventListener('click', (e) => {
 // ---- export ---------------------------------------------------------------------------------
 function snapshot(): string {
   const t = shown!.result;
-  const cell = 26;
-  const margin = 110;
-  const c = document.createElement('canvas');
   const hasMap = hasAttentionRows(t, rows);
-  c.width = margin + Math.max(1, t.source.length) * cell + 20;
-  c.height = margin + Math.max(1, hasMap ? rows.length : 1) * cell + 40;
-  const ctx = c.getContext('2d')!;
-  const [br, bg, bb] = palette.background;
-  ctx.fillStyle = `rgb(${br}, ${bg}, ${bb})`;
-  ctx.fillRect(0, 0, c.width, c.height);
-  ctx.font = '12px sans-serif';
-  ctx.fillStyle = palette.foreground;
-  ctx.textAlign = 'right';
   const outWords = [...t.output, '</s>'];
-  if (hasMap) rows.forEach((_, i) => ctx.fillText(outWords[i], margin - 6, margin + i * cell + 17));
-  t.source.forEach((k, j) => {
-    ctx.save();
-    ctx.translate(margin + j * cell + 17, margin - 6);
-    ctx.rotate(-Math.PI / 3);
-    ctx.textAlign = 'left';
-    ctx.fillText(k, 0, 0);
-    ctx.restore();
+  const [br, bg, bb] = palette.background;
+  const [r, g, b] = palette.kind === 'light' ? palette.negative : palette.gate;
+  return matrixPng(palette, {
+    rows: hasMap ? rows.map((_, i) => outWords[i]) : [],
+    cols: t.source,
+    value: (i, j) => rows[i][j],
+    colour: (w) => [br + (r - br) * w, bg + (g - bg) * w, bb + (b - bb) * w],
+    cell: 26,
+    caption: `${t.source.join(' ')} → ${t.output.join(' ')} (${t.modelLabel})`,
   });
-  if (hasMap) {
-    const [r, g, b] = palette.kind === 'light' ? palette.negative : palette.gate;
-    rows.forEach((row, i) =>
-      row.forEach((w, j) => {
-        ctx.fillStyle = `rgb(${br + (r - br) * w}, ${bg + (g - bg) * w}, ${bb + (b - bb) * w})`;
-        ctx.fillRect(margin + j * cell, margin + i * cell, cell - 1, cell - 1);
-      }),
-    );
-  }
-  ctx.textAlign = 'left';
-  ctx.fillText(`${t.source.join(' ')} → ${t.output.join(' ')} (${t.modelLabel})`, 8, c.height - 12);
-  return c.toDataURL('image/png');
 }
 exportPng.addEventListener('click', () => shown && host.post({ type: 'export', format: 'png', dataUrl: snapshot(), name: 'translation-attention' }));
 exportJson.addEventListener('click', () => shown && host.post({ type: 'export', format: 'json', name: 'translation-steps' }));

@@ -101,6 +101,19 @@ function clause(rng: Rng, b: Builder): Sentiment {
   return negated ? flip(s) : s;
 }
 
+/** A second clause, drawn again (up to 20 times) until its sentiment is one `fits` accepts. */
+function secondClause(rng: Rng, b: Builder, fits: (s: Sentiment) => boolean): Sentiment {
+  const mark = b.words.length;
+  let second: Sentiment;
+  let tries = 0;
+  do {
+    b.words.length = mark;
+    b.tags.length = mark;
+    second = clause(rng, b);
+  } while (!fits(second) && ++tries < 20);
+  return second;
+}
+
 export function sentimentSentence(rng: Rng): SentimentSentence {
   const b = new Builder();
   const first = clause(rng, b);
@@ -109,27 +122,11 @@ export function sentimentSentence(rng: Rng): SentimentSentence {
   if (r < 0.3) {
     // "…, but …": the second clause decides, and it goes the other way.
     b.add(',', 'PUNCT').add('but', 'CONJ');
-    let second: Sentiment;
-    let tries = 0;
-    const mark = b.words.length;
-    do {
-      b.words.length = mark;
-      b.tags.length = mark;
-      second = clause(rng, b);
-    } while (second === first && ++tries < 20);
-    label = second;
+    label = secondClause(rng, b, (second) => second !== first);
   } else if (r < 0.45) {
     // "… and …": both clauses agree.
     b.add('and', 'CONJ');
-    let second: Sentiment;
-    let tries = 0;
-    const mark = b.words.length;
-    do {
-      b.words.length = mark;
-      b.tags.length = mark;
-      second = clause(rng, b);
-    } while (second !== first && ++tries < 20);
-    label = second;
+    label = secondClause(rng, b, (second) => second === first);
   }
   b.add('.', 'PUNCT');
   return { words: b.words, tags: b.tags, label };

@@ -5,13 +5,13 @@
  * caret on a word, the words it attends to (the chosen encoder layer and head) are shaded in the
  * editor, the shade following the weight; hovering a token in the panel highlights it there.
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { TRANSFORMER_MODEL_ID } from '../../core/defaultIds';
 import { meanOverHeads, weightRow } from '../../core/attentionMath';
 import { MAX_LENS_TOKENS, type HeadChoice, TransformerChoice, TransformerFromWebview, TransformerToWebview, TransformerView } from '../../protocol/transformer';
 import type { SeqLensContext } from '../context';
 import { LinkedText } from '../shared/editorText';
+import { exportFile } from '../shared/exportFile';
 import { OPEN_CHECKPOINT_CHOICE, pickCheckpoint, workspaceCheckpoints } from '../shared/openCheckpoint';
 import { textFromEditor, type TextSource } from '../shared/textSource';
 import { createPagePanel } from '../shared/webviewHtml';
@@ -232,15 +232,7 @@ export class TransformerPanel implements vscode.Disposable {
   private async export(format: 'png' | 'json', name: string, dataUrl?: string): Promise<void> {
     const s = this.shown;
     if (!s) return;
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(require('os').homedir());
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(base, `${name}.${format}`), filters: format === 'png' ? { 'PNG image': ['png'] } : { JSON: ['json'] } });
-    if (!target) return;
-    const bytes =
-      format === 'png' && dataUrl
-        ? Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')
-        : Buffer.from(JSON.stringify(viewJson(s.view), null, 1));
-    await vscode.workspace.fs.writeFile(target, bytes);
-    this.ctx.info(`saved ${path.basename(target.fsPath)}.`);
+    await exportFile(this.ctx, format, name, dataUrl, () => viewJson(s.view));
   }
 
   private post(message: TransformerToWebview): void {

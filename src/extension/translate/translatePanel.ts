@@ -7,8 +7,6 @@
  * forcing) beside the decoder fed its own words, the beam as a tree, and a what-if that forces one
  * step's attention onto one source word. A `source<TAB>target` line gives its reference.
  */
-import * as os from 'os';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import { EMBEDDED_TRANSLATION_MODELS, TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_ID } from '../../core/defaultIds';
 import { modelLabelOf } from '../../core/runs/runs';
@@ -19,6 +17,7 @@ import { LinkedText } from '../shared/editorText';
 import { OPEN_CHECKPOINT_CHOICE, pickCheckpoint, workspaceCheckpoints } from '../shared/openCheckpoint';
 import { looksBinary, textFromEditor, type TextSource } from '../shared/textSource';
 import { createPagePanel } from '../shared/webviewHtml';
+import { exportFile } from '../shared/exportFile';
 
 /**
  * Longest text translated at once, in words: the models read sentences, not documents, and the
@@ -385,13 +384,7 @@ export class TranslatePanel implements vscode.Disposable {
   private async export(format: 'png' | 'json', name: string, dataUrl?: string): Promise<void> {
     const s = this.current;
     if (!s) return;
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(os.homedir());
-    const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(base, `${name}.${format}`), filters: format === 'png' ? { 'PNG image': ['png'] } : { JSON: ['json'] } });
-    if (!target) return;
-    const bytes = format === 'png' && dataUrl ? Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64') : Buffer.from(JSON.stringify(translationJson(s), null, 1));
-    await vscode.workspace.fs.writeFile(target, bytes);
-    this.lastExport = target.fsPath;
-    this.ctx.info(`saved ${path.basename(target.fsPath)}.`);
+    this.lastExport = (await exportFile(this.ctx, format, name, dataUrl, () => translationJson(s))) ?? this.lastExport;
   }
 
   private post(message: TranslateToWebview): void {
