@@ -449,23 +449,25 @@ const GRADIENT_FACTORS: Record<string, { key: string; label: string }> = {
 };
 
 /**
- * `seqlens gradients --text "…"`: the vanishing-gradient probe ‖∂(Σ h_T)/∂h_t‖ at every step,
- * for the four embedded language models (RNN-sigmoid, RNN-tanh, LSTM, GRU) on the same text,
- * with the derivative factor that explains it at each step (mean over units): σ'(a) or tanh'(a)
- * for the RNNs, the forget gate for the LSTM, the update gate for the GRU.
+ * `seqlens gradients --text "…"`: the four embedded language models (RNN-sigmoid, RNN-tanh, LSTM,
+ * GRU) on the same text, side by side: the vanishing-gradient probe ‖∂(Σ h_T)/∂h_t‖ at every step,
+ * with the derivative factor that explains it (mean over units: σ'(a) or tanh'(a) for the RNNs,
+ * the forget gate for the LSTM, the update gate for the GRU), and the next-word prediction at
+ * every step (`top`: the 3 likeliest; `nextP`: the probability of the word that comes next).
  */
 export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   const text = str(a, 'text', true);
   if (!text.trim()) throw new TaskError('gradients: --text is empty: give a sentence to read');
   const maxTokens = num(a, 'max-tokens', 200, isPositiveInt);
-  const models: Array<{ model: string; label: string; norms: number[]; factors: number[]; factorLabel: string }> = [];
+  const models: Array<{ model: string; label: string; norms: number[]; factors: number[]; factorLabel: string; top: Array<Array<{ word: string; p: number }>>; nextP: Array<number | null> }> = [];
   let tokens: string[] = [];
   let truncated = 0;
   for (const id of ['rnn-sigmoid', 'rnn-tanh', 'lstm', 'gru'] as const) {
     const m = loadDefaultModel(hooks.modelsDir, id);
     let t: TraceResult;
     try {
-      t = await traceLanguageModel(m.model, m.vocab, text, { modelId: id, modelLabel: m.label, maxTokens });
+      // Every word's probability at every step (the vocabularies are small): the top 3, and the word that comes next in the text.
+      t = await traceLanguageModel(m.model, m.vocab, text, { modelId: id, modelLabel: m.label, maxTokens, topK: m.vocab.size });
     } catch (e) {
       if (e instanceof BadInputError) throw new TaskError(`gradients: ${e.message}`);
       throw e;
@@ -486,7 +488,13 @@ export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResu
       }
       return sum / H;
     });
-    models.push({ model: id, label: m.label, norms: Array.from(layer.gradientNorms ?? []), factors, factorLabel: f.label });
+    const nextP = tokens.map((_, s) => {
+      if (s + 1 >= tokens.length) return null;
+      const next = t.tokens[s + 1];
+      const word = next.unknown ? '<unk>' : next.text;
+      return t.predictions[s].find((x) => x.word === word)?.p ?? 0;
+    });
+    models.push({ model: id, label: m.label, norms: Array.from(layer.gradientNorms ?? []), factors, factorLabel: f.label, top: t.predictions.map((row) => row.slice(0, 3)), nextP });
   }
   const json = { tokens, models, ...(truncated ? { truncatedTokens: truncated } : {}) };
   const lines = models.map((m) => `${m.label.padEnd(14)} ‖∂h_T/∂h_1‖ = ${m.norms[0].toExponential(2)}   mean factor ${(m.factors.reduce((x, y) => x + y, 0) / m.factors.length).toFixed(3)} (${m.factorLabel})`);

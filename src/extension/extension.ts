@@ -4,6 +4,7 @@
  * and registers itself (features.ts); this file is the list of them.
  */
 import * as vscode from 'vscode';
+import * as cells from './cells';
 import { SeqLensContext } from './context';
 import * as corpora from './corpora';
 import * as engine from './engine';
@@ -22,9 +23,10 @@ export type SeqLensApi = {
   translate.TranslateApi &
   timesteps.TimestepsApi &
   training.TrainingApi &
-  transformer.TransformerApi;
+  transformer.TransformerApi &
+  cells.CellsApi;
 
-const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, transformer.register, corpora.register, training.register];
+const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, transformer.register, cells.register, corpora.register, training.register];
 
 let current: SeqLensContext | undefined;
 
