@@ -20,7 +20,7 @@
  *
  *   npm run train:defaults              everything
  *   npm run train:defaults -- lstm      just one (ids: lstm gru rnn-tanh rnn-sigmoid en-ko en-ko-additive en-ko-no-attention
- *                                       en-ko-transformer heads-lstm heads-gru heads-rnn-tanh heads-rnn-sigmoid vectors)
+ *                                       en-ko-transformer heads-lstm heads-gru heads-rnn-tanh heads-rnn-sigmoid transformer-lm vectors)
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -39,7 +39,8 @@ import { Vocab } from '../src/core/vocab';
 import { generateTranslationPairs } from '../src/core/data/translationGrammar';
 import { TRANSLATION_DEFAULTS, trainTranslation } from '../src/core/training/trainTranslation';
 import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from '../src/core/defaultModels';
-import { EMBEDDED_TRANSLATION_MODELS, HEADS_MODEL_DIRS } from '../src/core/defaultIds';
+import { EMBEDDED_TRANSLATION_MODELS, HEADS_MODEL_DIRS, TRANSFORMER_LM_ID } from '../src/core/defaultIds';
+import { TransformerLanguageModel } from '../src/core/models/transformerLm';
 import { generateSentiment } from '../src/core/data/sentimentGrammar';
 import { trainJointHeads } from '../src/core/training/trainJointHeads';
 
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   }
   if (!wanted.length || wanted.includes(TRANSFORMER_MODEL_ID)) await trainTransformerDefault();
   for (const [id, dir] of Object.entries(HEADS_MODEL_DIRS)) if (!wanted.length || wanted.includes(dir)) await trainHeadsDefault(id as keyof typeof HEADS_MODEL_DIRS, dir);
+  if (!wanted.length || wanted.includes(TRANSFORMER_LM_ID)) await trainTransformerLmDefault(corpus, vocab);
   if (wanted.length && !wanted.some((w) => (DEFAULT_MODEL_IDS as readonly string[]).includes(w))) return;
   const ids = wanted.length ? DEFAULT_MODEL_IDS.filter((id) => wanted.includes(id)) : DEFAULT_MODEL_IDS;
   for (const id of ids) {
@@ -264,4 +266,40 @@ async function trainHeadsDefault(id: keyof typeof HEADS_MODEL_DIRS, dir: string)
   );
   console.log(`${dir}: test tags ${(res.metrics.tagAccuracy * 100).toFixed(1)}%, sentiment ${(res.metrics.classAccuracy * 100).toFixed(1)}% on ${res.metrics.testSentences} held-out sentences in ${res.metrics.seconds.toFixed(1)} s → ${out}`);
   res.model.dispose();
+}
+
+/**
+ * The Transformer language model: the same corpus, vocabulary and batches as the recurrent
+ * defaults (2 pre-LN layers, 4 heads, d 32, FFN 64), for Compare Cells' "no recurrence" column.
+ */
+async function trainTransformerLmDefault(corpus: string[][], vocab: Vocab): Promise<void> {
+  const config = { vocabSize: vocab.size, dModel: 32, heads: 4, dFF: 64, layers: 2 };
+  const model = new TransformerLanguageModel(config, INIT_SEED);
+  const options = { ...TRAIN, learningRate: 0.003 };
+  const result = await trainLanguageModel(model, corpus, vocab, {
+    ...options,
+    onProgress: (p) => {
+      if (p.step % 100 === 0) console.log(`  ${TRANSFORMER_LM_ID} epoch ${p.epoch + 1} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s`);
+    },
+  });
+  const out = path.join(__dirname, '..', '..', 'media', 'models', TRANSFORMER_LM_ID);
+  await saveCheckpoint(
+    out,
+    {
+      kind: 'transformer-lm',
+      label: 'Transformer LM',
+      config,
+      vocab: vocab.toJSON(),
+      training: {
+        data: `SentenceGrammar (src/core/data/grammar.ts), seed ${CORPUS_SEED}, ${CORPUS_SENTENCES} sentences`,
+        epochs: options.epochs,
+        seed: INIT_SEED,
+        options,
+        metrics: { loss: Number(result.finalLoss.toFixed(4)), perplexity: Number(Math.exp(result.finalLoss).toFixed(3)), steps: result.steps },
+      },
+    },
+    model.weights,
+  );
+  console.log(`${TRANSFORMER_LM_ID}: loss ${result.finalLoss.toFixed(3)} (perplexity ${Math.exp(result.finalLoss).toFixed(2)}) in ${result.seconds.toFixed(1)} s → ${out}`);
+  model.dispose();
 }

@@ -56,3 +56,6 @@ export const HEADS_MODEL_DIRS: Readonly<Record<'lstm' | 'gru' | 'rnn-tanh' | 'rn
   'rnn-tanh': 'heads-rnn-tanh',
   'rnn-sigmoid': 'heads-rnn-sigmoid',
 };
+
+/** The embedded Transformer language model (decoder-only, on the grammar corpus): its id and folder. */
+export const TRANSFORMER_LM_ID = 'transformer-lm';

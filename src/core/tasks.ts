@@ -32,7 +32,8 @@ import { listRuns, runsRoot } from './runs/runs';
 import { attentionJson, attentionView, LensError, LoadedTransformer, loadTransformer, MAX_LENS_TOKENS, peJson } from './transformerLens';
 import { headFlags } from './attentionMath';
 import { DEFAULT_TOP_K, parseForceAttention, TranslationLensError, translationView, TranslationView } from './translationLens';
-import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_MODEL_ID } from './defaultIds';
+import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_LM_ID, TRANSFORMER_MODEL_ID } from './defaultIds';
+import { TransformerLanguageModel, type TransformerLmConfig } from './models/transformerLm';
 import { Transformer } from './models/transformer';
 
 export { argsOf, TaskError } from './taskArgs';
@@ -496,7 +497,31 @@ export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResu
     });
     models.push({ model: id, label: m.label, norms: Array.from(layer.gradientNorms ?? []), factors, factorLabel: f.label, top: t.predictions.map((row) => row.slice(0, 3)), nextP });
   }
+  // The Transformer LM beside them: no recurrence, so its gradient is ∂(Σ r_T)/∂x_t, the last position's
+  // residual stream against each word's input, reached by attention in one step rather than through a chain.
+  const tlmDir = path.join(hooks.modelsDir, TRANSFORMER_LM_ID);
+  if (!a.flags.has('no-transformer') && fs.existsSync(path.join(tlmDir, 'seqlens.json'))) {
+    const { meta, weights } = loadCheckpoint<TransformerLmConfig>(tlmDir);
+    const tlm = new TransformerLanguageModel(meta.config);
+    try {
+      tlm.setWeights(weights);
+      tf.dispose(Object.values(weights));
+      const vocab = new Vocab(meta.vocab as string[]);
+      const ids = vocab.ids(tokens);
+      const [norms, probs] = await Promise.all([tlm.inputGradientNorms(ids), tlm.nextWordProbs(ids)]);
+      const V = meta.config.vocabSize;
+      const row = (s: number) => probs.subarray(s * V, (s + 1) * V);
+      const top = tokens.map((_, s) => {
+        const r = row(s);
+        return [...r.keys()].sort((x, y) => r[y] - r[x]).slice(0, 3).map((k) => ({ word: vocab.word(k), p: r[k] }));
+      });
+      const nextP = tokens.map((_, s) => (s + 1 < tokens.length ? row(s)[ids[s + 1]] : null));
+      models.push({ model: TRANSFORMER_LM_ID, label: String(meta.label ?? 'Transformer LM'), norms: Array.from(norms), factors: [], factorLabel: 'no recurrence: attention reaches every earlier word in one step (‖∂r_T/∂x_t‖, the last position\'s residual stream against each word\'s input)', top, nextP });
+    } finally {
+      tlm.dispose();
+    }
+  }
   const json = { tokens, models, ...(truncated ? { truncatedTokens: truncated } : {}) };
-  const lines = models.map((m) => `${m.label.padEnd(14)} ‖∂h_T/∂h_1‖ = ${m.norms[0].toExponential(2)}   mean factor ${(m.factors.reduce((x, y) => x + y, 0) / m.factors.length).toFixed(3)} (${m.factorLabel})`);
+  const lines = models.map((m) => `${m.label.padEnd(14)} at the first word ${m.norms[0].toExponential(2)}   ${m.factors.length ? `mean factor ${(m.factors.reduce((x, y) => x + y, 0) / m.factors.length).toFixed(3)} (${m.factorLabel})` : m.factorLabel}`);
   return result(json, [`${tokens.length} tokens: ${tokens.join(' ')}`, ...lines].join('\n'));
 }

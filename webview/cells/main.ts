@@ -23,16 +23,16 @@ const exports = el('span', { class: 'exports' }, 'Export ');
 exports.append(exportPng, exportJson);
 const header = el('div', { id: 'header', class: 'header' });
 toolbar.append(header, exports);
-const tokenStrip = el('div', { id: 'tokens', class: 'tokens', role: 'listbox', 'aria-label': 'The words, one per step' });
+const tokenStrip = el('div', { id: 'cells-tokens', class: 'tokens', role: 'listbox', 'aria-label': 'The words, one per step' });
 const status = el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite' });
 const gradientBox = el('div', { id: 'gradients', class: 'chart' });
 const factorBox = el('div', { id: 'factors', class: 'chart' });
 const gradientNote = el(
   'p',
   { class: 'note' },
-  'How much the last state still depends on each step, ‖∂h_T/∂h_t‖ (log scale): going back in time the gradient is multiplied at every step by the cell’s derivative. σ′(a) ≤ 0.25, so through the sigmoid RNN it vanishes fastest; tanh′(a) ≤ 1 (and centred on zero) loses less; the LSTM’s cell carries it through the forget gate f, the GRU’s state through its update gate z.',
+  'How much the last state still depends on each step, ‖∂h_T/∂h_t‖ (log scale): going back in time the gradient is multiplied at every step by the cell’s derivative. σ′(a) ≤ 0.25, so through the sigmoid RNN it vanishes fastest; tanh′(a) ≤ 1 (and centred on zero) loses less; the LSTM’s cell carries it through the forget gate f, the GRU’s state through its update gate z. The Transformer has no recurrence: its last position reads every earlier word through attention in one step, so its ‖∂r_T/∂x_t‖ (residual stream against each word’s input) does not fall with distance.',
 );
-const tableBox = el('div', { id: 'predictions', class: 'predictions' });
+const tableBox = el('div', { id: 'cells-next', class: 'predictions' });
 const tableNote = el('p', { class: 'note' }, 'After each word, each model’s likeliest next word, and (shading) the probability it gave the word that does come next. After an attractor ("the key to the old cabinets …") the verb must agree with the subject, not with the nearest noun.');
 const busy = el('div', { id: 'busy', class: 'busy', hidden: '' });
 app.append(toolbar, tokenStrip, status, el('h3', {}, 'Vanishing gradients, side by side'), gradientBox, gradientNote, el('h3', {}, 'The factor the gradient meets at each step'), factorBox, el('h3', {}, 'The next word, by each cell'), tableBox, tableNote, busy);
@@ -42,8 +42,8 @@ let shown: { id: number; view: CellsView; sourceLabel: string } | undefined;
 let step = 0;
 let charts: LineChart[] = [];
 
-const COLOURS: Record<string, string> = { 'rnn-sigmoid': '--vscode-charts-red', 'rnn-tanh': '--vscode-charts-orange', lstm: '--vscode-charts-blue', gru: '--vscode-charts-green' };
-const DASHES: Record<string, number[] | undefined> = { 'rnn-sigmoid': undefined, 'rnn-tanh': [6, 3], lstm: undefined, gru: [2, 2] };
+const COLOURS: Record<string, string> = { 'rnn-sigmoid': '--vscode-charts-red', 'rnn-tanh': '--vscode-charts-orange', lstm: '--vscode-charts-blue', gru: '--vscode-charts-green', 'transformer-lm': '--vscode-charts-purple' };
+const DASHES: Record<string, number[] | undefined> = { 'rnn-sigmoid': undefined, 'rnn-tanh': [6, 3], lstm: undefined, gru: [2, 2], 'transformer-lm': [8, 3, 2, 3] };
 const cssVar = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 const colourOf = (model: string) => cssVar(COLOURS[model] ?? '--vscode-foreground', palette.foreground);
 const pct = (p: number) => (p >= 0.995 ? '100%' : p >= 0.1 ? `${(p * 100).toFixed(0)}%` : p >= 0.001 ? `${(p * 100).toFixed(1)}%` : '<0.1%');
@@ -57,17 +57,19 @@ function render(): void {
   const v = shown.view;
   busy.hidden = true;
   app.dataset.state = 'shown';
-  header.textContent = `RNN (sigmoid), RNN (tanh), LSTM and GRU (the embedded language models) · ${shown.sourceLabel} · ${v.tokens.length} words`;
-  tokenStrip.replaceChildren(...v.tokens.map((w, i) => el('button', { class: 'token', role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1', title: `step ${i + 1}: “${w}”` }, w)));
+  header.textContent = `${v.models.map((m) => m.label).join(', ')} (the embedded language models) · ${shown.sourceLabel} · ${v.tokens.length} words`;
+  tokenStrip.replaceChildren(...v.tokens.map((w, i) => el('button', { class: 'ctoken', role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1', title: `step ${i + 1}: “${w}”` }, w)));
   for (const c of charts) c.destroy();
   charts = [];
   gradientBox.replaceChildren();
   factorBox.replaceChildren();
   const xs = v.tokens.map((_, i) => i + 1);
-  const series = v.models.map((m) => ({ label: m.label, color: colourOf(m.model), dash: DASHES[m.model], width: 2, points: true }));
+  const series = v.models.map((m) => ({ label: m.factors.length ? m.label : `${m.label} (∂r_T/∂x_t)`, color: colourOf(m.model), dash: DASHES[m.model], width: 2, points: true }));
+  const recurrent = v.models.map((m, i) => ({ m, i })).filter(({ m }) => m.factors.length > 0);
   const common = { width: chartWidth(), height: 220, xKind: 'step' as const, xLabel: 'step (word)', axisColor: cssVar('--vscode-descriptionForeground', '#999'), gridColor: cssVar('--vscode-editorWidget-border', 'rgba(128,128,128,0.25)'), syncKey: 'seqlens-cells', onCursor: (x: number | null) => x !== null && setStep(Math.round(x) - 1, true) };
   charts.push(new LineChart(gradientBox, { ...common, title: '‖∂h_T/∂h_t‖ (log scale)', series, log: true }, [xs, ...v.models.map((m) => m.norms.map((n) => Math.max(n, 1e-30)))]));
-  charts.push(new LineChart(factorBox, { ...common, height: 180, title: 'mean derivative factor per step', series: v.models.map((m, i) => ({ ...series[i], label: `${m.label}: ${m.factorLabel}` })) }, [xs, ...v.models.map((m) => m.factors)]));
+  // The factors of the recurrent cells (a Transformer has no chain of them: its row says so in the legend above).
+  charts.push(new LineChart(factorBox, { ...common, height: 180, title: 'mean derivative factor per step', series: recurrent.map(({ m, i }) => ({ ...series[i], label: `${m.label}: ${m.factorLabel}` })) }, [xs, ...recurrent.map(({ m }) => m.factors)]));
   gradientBox.dataset.series = String(v.models.length);
   renderTable(v);
   setStep(Math.min(step, v.tokens.length - 1), false);
@@ -110,7 +112,7 @@ function setStep(s: number, fromUser: boolean): void {
   if (s === step && !fromUser && app.dataset.step === String(s)) return;
   step = s;
   app.dataset.step = String(s);
-  for (const t of tokenStrip.querySelectorAll('.token')) {
+  for (const t of tokenStrip.querySelectorAll('.ctoken')) {
     const on = Number((t as HTMLElement).dataset.index) === s;
     t.classList.toggle('current', on);
     t.setAttribute('aria-selected', String(on));
@@ -123,7 +125,7 @@ function setStep(s: number, fromUser: boolean): void {
 }
 
 tokenStrip.addEventListener('click', (e) => {
-  const t = (e.target as HTMLElement).closest('.token') as HTMLElement | null;
+  const t = (e.target as HTMLElement).closest('.ctoken') as HTMLElement | null;
   if (t) setStep(Number(t.dataset.index), true);
 });
 for (const box of [tokenStrip, tableBox]) {
@@ -137,7 +139,7 @@ for (const box of [tokenStrip, tableBox]) {
 tokenStrip.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
     setStep(step + (e.key === 'ArrowRight' ? 1 : -1), true);
-    (tokenStrip.querySelector('.token.current') as HTMLElement | null)?.focus();
+    (tokenStrip.querySelector('.ctoken.current') as HTMLElement | null)?.focus();
     e.preventDefault();
   }
 });

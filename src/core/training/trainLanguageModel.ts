@@ -59,7 +59,10 @@ export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf
   });
 }
 
-export async function trainLanguageModel(model: LanguageModel, sentences: string[][], vocab: Vocab, options: TrainOptions): Promise<TrainResult> {
+/** Any next-word model the trainer can fit: its variables, and time-major logits [T*B, V] for ids [B, T] (the recurrent LanguageModel, the TransformerLanguageModel). */
+export type TrainableLanguageModel = Pick<LanguageModel, 'weights' | 'logits'>;
+
+export async function trainLanguageModel(model: TrainableLanguageModel, sentences: string[][], vocab: Vocab, options: TrainOptions): Promise<TrainResult> {
   if (sentences.length === 0) throw new Error('training: the corpus has no sentences');
   const rng = new Rng(options.seed);
   const data = sentences.map((s) => vocab.ids(s));

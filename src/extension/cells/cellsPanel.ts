@@ -1,8 +1,9 @@
 /**
  * SeqLens: Compare Cells on Selection: the selection read by the four embedded recurrent language
- * models at once, in a panel beside the editor: the vanishing gradient ‖∂h_T/∂h_t‖ of each on one
- * log-scale chart with the derivative factor that explains it (σ' ≤ 1/4 against tanh' ≤ 1, the
- * LSTM's forget gate, the GRU's update gate), and each model's next-word prediction at every step,
+ * models and the embedded Transformer LM at once, in a panel beside the editor: the vanishing
+ * gradient ‖∂h_T/∂h_t‖ of each cell on one log-scale chart with the derivative factor that explains
+ * it (σ' ≤ 1/4 against tanh' ≤ 1, the LSTM's forget gate, the GRU's update gate), the Transformer's
+ * ‖∂r_T/∂x_t‖ beside them (no recurrence), and each model's next-word prediction at every step,
  * with the probability it gave the word that does come next (an agreement verb after an attractor:
  * "the key to the old cabinets is"). The text stays linked to the editor: the caret picks the step,
  * a token hovered in the panel lights up in the editor.
@@ -72,7 +73,7 @@ export class CellsPanel implements vscode.Disposable {
     this.cancel?.cancel();
     const cts = new vscode.CancellationTokenSource();
     this.cancel = cts;
-    this.post({ type: 'cells/loading', message: `Reading ${sourceLabel} with RNN (sigmoid), RNN (tanh), LSTM and GRU…` });
+    this.post({ type: 'cells/loading', message: `Reading ${sourceLabel} with RNN (sigmoid), RNN (tanh), LSTM, GRU and the Transformer LM…` });
     try {
       const r = await this.ctx.engine.request('task/run', { verb: 'gradients', options: { text, 'max-tokens': MAX_CELLS_TOKENS } }, { token: cts.token });
       if (seq !== this.seq) return undefined;
