@@ -62,9 +62,10 @@ const HELP = `seqlens: sequence models in a terminal
                 (embedded English → Korean ids: en-ko (GRU + dot attention, the default), en-ko-additive,
                  en-ko-no-attention (the context vector alone), en-ko-transformer)
   seqlens translate [--model DIR|ID] --file FILE [--beam K]    (one translation per line, one model load)
-  seqlens gradients --text "..." [--no-transformer]   (‖∂h_T/∂h_t‖ per step for RNN-sigmoid, RNN-tanh, LSTM and
-                GRU, with each step's derivative factor: σ' or tanh', the forget gate, the update gate; the
-                Transformer LM's ‖∂r_T/∂x_t‖ beside them; every model's next word after every word)
+  seqlens gradients --text "..." [--transformer]   (‖∂h_T/∂h_t‖ per step for RNN-sigmoid, RNN-tanh, LSTM and
+                GRU, with each step's derivative factor: σ' or tanh', the forget gate, the update gate, and
+                every model's next word after every word; --transformer: the Transformer LM beside them,
+                its ‖∂r_T/∂x_t‖)
   seqlens attention [--model DIR|en-ko-transformer] --text "..." [--max-tokens N]
                 (a Transformer's attention: every layer and head, encoder self, decoder causal self, cross)
   seqlens pe --length N --dim D   (the sinusoidal positional encoding a Transformer adds)

@@ -500,7 +500,8 @@ export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResu
   // The Transformer LM beside them: no recurrence, so its gradient is ∂(Σ r_T)/∂x_t, the last position's
   // residual stream against each word's input, reached by attention in one step rather than through a chain.
   const tlmDir = path.join(hooks.modelsDir, TRANSFORMER_LM_ID);
-  if (!a.flags.has('no-transformer') && fs.existsSync(path.join(tlmDir, 'seqlens.json'))) {
+  if (a.flags.has('transformer')) {
+    if (!fs.existsSync(path.join(tlmDir, 'seqlens.json'))) throw new TaskError(`gradients: --transformer: the embedded Transformer LM is missing (${tlmDir}); npm run train:defaults -- transformer-lm makes it`);
     const { meta, weights } = loadCheckpoint<TransformerLmConfig>(tlmDir);
     const tlm = new TransformerLanguageModel(meta.config);
     try {

@@ -115,8 +115,8 @@ test('seqlens gradients: the four cells on one text; σ′ ≤ 1/4 makes the sig
   const r = seqlens('gradients', '--text', 'the keys to the old cabinet are on the table .', '--json');
   assert.equal(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { tokens: string[]; models: Array<{ model: string; norms: number[]; factors: number[] }> };
-  assert.deepEqual(doc.models.map((m) => m.model), ['rnn-sigmoid', 'rnn-tanh', 'lstm', 'gru', 'transformer-lm']);
-  for (const m of doc.models.filter((x) => x.model !== 'transformer-lm')) {
+  assert.deepEqual(doc.models.map((m) => m.model), ['rnn-sigmoid', 'rnn-tanh', 'lstm', 'gru'], 'the four default cells (the contract)');
+  for (const m of doc.models) {
     assert.equal(m.norms.length, doc.tokens.length);
     assert.ok(Math.abs(m.norms[m.norms.length - 1] - Math.sqrt(32)) < 1e-3, `${m.model}: ‖∂Σh_T/∂h_T‖ = √H`);
   }
@@ -125,6 +125,11 @@ test('seqlens gradients: the four cells on one text; σ′ ≤ 1/4 makes the sig
   assert.ok(by['rnn-tanh'].factors.every((f) => f > 0 && f <= 1), "tanh'(a) ≤ 1 at every step");
   const first = (id: string) => by[id].norms[0];
   assert.ok(first('rnn-sigmoid') < first('rnn-tanh') && first('rnn-sigmoid') < first('lstm'), `at the first word: sigmoid ${first('rnn-sigmoid')}, tanh ${first('rnn-tanh')}, LSTM ${first('lstm')}`);
+  const withT = JSON.parse(seqlens('gradients', '--text', 'the keys to the old cabinet are on the table .', '--transformer', '--json').stdout) as typeof doc;
+  assert.deepEqual(withT.models.map((m) => m.model), ['rnn-sigmoid', 'rnn-tanh', 'lstm', 'gru', 'transformer-lm']);
+  const tlm = withT.models[4];
+  assert.ok(tlm.norms[0] > 10 * first('rnn-tanh'), `no recurrence: the Transformer's dependence on the first word (${tlm.norms[0]}) has not vanished`);
+  assert.equal(tlm.factors.length, 0, 'no chain of derivative factors');
   const empty = seqlens('gradients', '--text', '  ');
   assert.equal(empty.status, 2);
   assert.match(empty.stderr, /gradients: --text is empty/);

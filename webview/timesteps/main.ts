@@ -158,7 +158,7 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
       const cls = t.readouts?.classByStep?.[i];
       if (cls) {
         const last = i === t.tokens.length - 1;
-        const c = el('span', { class: `cls cls-${cls.label}${last ? ' last' : ''}`, title: last ? `the last state: what a classifier reads — ${cls.label} ${(cls.p * 100).toFixed(0)}%` : `if the text ended here: ${cls.label} ${(cls.p * 100).toFixed(0)}%` }, `${cls.label === 'positive' ? '+' : cls.label === 'negative' ? '−' : cls.label.slice(0, 3)}${(cls.p * 100).toFixed(0)}`);
+        const c = el('span', { class: `cls cls-${cls.label}${last ? ' last' : ''}`, title: last ? `the last state: what a classifier reads — ${cls.label} ${(cls.p * 100).toFixed(0)}%` : `if the text ended here: ${cls.label} ${(cls.p * 100).toFixed(0)}%` }, `${cls.label === 'positive' ? '+' : cls.label === 'negative' ? '−' : `${cls.label} `}${(cls.p * 100).toFixed(0)}`);
         c.style.opacity = String(0.45 + 0.55 * cls.p);
         b.append(c);
       }
@@ -299,7 +299,8 @@ function paint(): void {
     const last = step === trace.tokens.length - 1;
     preds.textContent =
       (p.length ? `${trace.predictionLabel ?? 'next word'}: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '') +
-      (cls ? `${p.length ? ' — ' : ''}${last ? 'the last state, what the classifier reads' : 'class if the text ended here'}: ${cls.label} ${(cls.p * 100).toFixed(0)}%` : '');
+      // A classifier alone already lists its classes as the predictions: add only what the last state means.
+      (cls && (trace.readouts?.tags || last) ? `${p.length ? ' — ' : ''}${last ? 'the last state, what the classifier reads' : 'class if the text ended here'}: ${cls.label} ${(cls.p * 100).toFixed(0)}%` : '');
   }
 }
 

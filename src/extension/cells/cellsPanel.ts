@@ -75,7 +75,7 @@ export class CellsPanel implements vscode.Disposable {
     this.cancel = cts;
     this.post({ type: 'cells/loading', message: `Reading ${sourceLabel} with RNN (sigmoid), RNN (tanh), LSTM, GRU and the Transformer LM…` });
     try {
-      const r = await this.ctx.engine.request('task/run', { verb: 'gradients', options: { text, 'max-tokens': MAX_CELLS_TOKENS } }, { token: cts.token });
+      const r = await this.ctx.engine.request('task/run', { verb: 'gradients', options: { text, 'max-tokens': MAX_CELLS_TOKENS, transformer: true } }, { token: cts.token });
       if (seq !== this.seq) return undefined;
       const view = r.json as CellsView;
       this.shown?.link?.dispose();
