@@ -292,6 +292,28 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       { name: 'decode', unit: 'ms', value: ours, reference: 'PyTorch CPU, 1 thread', referenceValue: torchMs, ratio: torchMs ? torchMs / ours : null, target: 'report', note: py ? undefined : 'skipped: PyTorch is not installed' },
     ];
   },
+  pca: async () => {
+    log('pca: 400,000 × 300 vectors to 2D, every vector (no sampling), in a worker; numpy (covariance + eigh) and scikit-learn\'s randomized PCA on the same shapes, one thread');
+    const w = new Worker(path.join(__dirname, 'pcaWorker.js'), { resourceLimits: { maxOldGenerationSizeMb: 8192 } });
+    const r = await new Promise<{ seconds: number; explained: number[] }>((resolve, reject) => {
+      w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m as never)));
+      w.once('error', reject);
+    });
+    await w.terminate();
+    const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
+    let ref: { numpy_s: number; sklearn_s: number | null } | undefined;
+    if (py) {
+      const t = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'pca_numpy.py')], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+      if (t.status !== 0) throw new Error(`numpy reference failed: ${t.stderr}`);
+      ref = JSON.parse(t.stdout);
+    }
+    const note = `explained ${r.explained.map((e) => `${(e * 100).toFixed(2)}%`).join(', ')}`;
+    return [
+      { name: 'pca', unit: 's', value: r.seconds, reference: 'budget', referenceValue: 3, ratio: 3 / r.seconds, target: '≤ 3 s (ratio ≥ 1)', note: `${r.seconds <= 3 ? 'met' : 'NOT met'}; ${note}` },
+      { name: 'pca', unit: 's', value: r.seconds, reference: 'numpy covariance + eigh, 1 thread', referenceValue: ref?.numpy_s ?? null, ratio: ref ? ref.numpy_s / r.seconds : null, target: 'report', note: py ? undefined : 'skipped: numpy is not installed' },
+      { name: 'pca', unit: 's', value: r.seconds, reference: 'scikit-learn PCA (randomized), 1 thread', referenceValue: ref?.sklearn_s ?? null, ratio: ref?.sklearn_s ? ref.sklearn_s / r.seconds : null, target: 'report', note: ref?.sklearn_s ? undefined : 'skipped: scikit-learn is not installed' },
+    ];
+  },
   knn: async () => {
     log('knn: cosine top-10 over 400,000 × 300 (unit rows), tfjs-wasm (transposed matrix) and numpy, one thread');
     const w = new Worker(path.join(__dirname, 'knnWorker.js'), { resourceLimits: { maxOldGenerationSizeMb: 8192 } });

@@ -34,6 +34,7 @@ import { headFlags } from './attentionMath';
 import { DEFAULT_TOP_K, parseForceAttention, TranslationLensError, translationView, TranslationView } from './translationLens';
 import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_LM_ID, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { TransformerLanguageModel, type TransformerLmConfig } from './models/transformerLm';
+import { NonFiniteVector, pca, PcaStopped } from './projection/pca';
 import { Transformer } from './models/transformer';
 
 export { argsOf, TaskError } from './taskArgs';
@@ -525,4 +526,48 @@ export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResu
   const json = { tokens, models, ...(truncated ? { truncatedTokens: truncated } : {}) };
   const lines = models.map((m) => `${m.label.padEnd(14)} at the first word ${m.norms[0].toExponential(2)}   ${m.factors.length ? `mean factor ${(m.factors.reduce((x, y) => x + y, 0) / m.factors.length).toFixed(3)} (${m.factorLabel})` : m.factorLabel}`);
   return result(json, [`${tokens.length} tokens: ${tokens.join(' ')}`, ...lines].join('\n'));
+}
+
+// ---- project (the embedding projector) --------------------------------------------------------
+/**
+ * `seqlens project --vectors FILE|DIR|default --method pca [--dims 2|3] [--limit N] [--seed N]`:
+ * every word's coordinates on the top principal components of the mean-centred vectors (all of
+ * them, or the first --limit), with the share of the variance each component explains.
+ */
+export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const method = str(a, 'method') ?? 'pca';
+  if (method !== 'pca') throw new TaskError(`project: --method ${method}: this version projects with pca (principal components of all the vectors); umap and t-SNE are not built yet`);
+  const dims = num(a, 'dims', 2, (n) => n === 2 || n === 3);
+  const v = loadVectors(a, str(a, 'vectors') ?? DEFAULT_VECTORS_ID, hooks);
+  const n = Math.min(v.size, num(a, 'limit', v.size, isPositiveInt));
+  if (n === 0) throw new TaskError('project: the vectors have no words');
+  if (dims > v.dim) throw new TaskError(`project: --dims ${dims}: the vectors have only ${v.dim} dimension${v.dim === 1 ? '' : 's'}`);
+  const t0 = Date.now();
+  let reported = 0;
+  let r;
+  try {
+    r = await pca(v.vectors.subarray(0, n * v.dim), n, v.dim, dims, {
+      seed: num(a, 'seed', 1, Number.isInteger),
+      onProgress: (f) => {
+        // Every tenth of the way, not every block.
+        const tenth = Math.floor(f * 10);
+        if (tenth > reported) {
+          reported = tenth;
+          hooks?.progress(`pca: ${tenth * 10}%`);
+        }
+      },
+      shouldStop: hooks?.shouldStop,
+    });
+  } catch (e) {
+    if (e instanceof NonFiniteVector) throw new TaskError(`project: the vector of "${v.words[e.row]}" (row ${e.row + 1}) has a value that is not a finite number (NaN or infinity)`);
+    if (e instanceof PcaStopped) throw new TaskError('project: stopped');
+    throw e;
+  }
+  const words = v.words.slice(0, n);
+  const coords = Array.from({ length: n }, (_, i) => Array.from(r.coords.subarray(i * dims, (i + 1) * dims)));
+  const seconds = (Date.now() - t0) / 1000;
+  return result(
+    { method, dims, words, coords, explained: r.explained, seconds },
+    `${n} words × ${v.dim} → ${dims} dimensions by PCA in ${seconds.toFixed(2)} s; variance explained ${r.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ')}\n` + words.slice(0, 20).map((w, i) => `${w}\t${coords[i].map((c) => c.toFixed(4)).join('\t')}`).join('\n') + (n > 20 ? `\n… (${n - 20} more; --json for all)` : ''),
+  );
 }
