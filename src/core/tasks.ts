@@ -16,9 +16,10 @@ import { traceImported } from './imports/traceImported';
 import type { TraceResult } from '../protocol/trace';
 import { TaggerClassifier, TaggerClassifierConfig } from './models/taggerClassifier';
 import { DEFAULT_VECTORS_ID, isDefaultModelId, loadDefaultModel, loadLanguageModel, LoadedLanguageModel, TRANSLATION_MODEL_ID } from './defaultModels';
-import { Seq2SeqConfig } from './models/seq2seq';
+import { Seq2Seq, Seq2SeqConfig } from './models/seq2seq';
 import { tokenize } from './tokenizer';
 import { BadInputError, traceLanguageModel } from './trace';
+import { pairTokens } from './data/pairs';
 import { makeBatch } from './training/trainLanguageModel';
 import { maskedSparseCrossEntropy } from './training/losses';
 import { translate, translationModelFromCheckpoint } from './training/trainTranslation';
@@ -31,7 +32,7 @@ import { readTaskData } from './trainTask';
 import { listRuns, runsRoot } from './runs/runs';
 import { attentionJson, attentionView, LensError, LoadedTransformer, loadTransformer, MAX_LENS_TOKENS, peJson } from './transformerLens';
 import { headFlags } from './attentionMath';
-import { DEFAULT_TOP_K, parseForceAttention, TranslationLensError, translationView, TranslationView } from './translationLens';
+import { DEFAULT_TOP_K, parseForceAttention, sourceIds, TranslationLensError, translationView, TranslationView } from './translationLens';
 import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_LM_ID, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { TransformerLanguageModel, type TransformerLmConfig } from './models/transformerLm';
 import { NonFiniteVector, pca, PcaStopped } from './projection/pca';
@@ -161,6 +162,9 @@ export async function traceTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
 }
 
 // ---- translate ----------------------------------------------------------------------------
+/** Lines decoded together by `translate --file` (greedy, recurrent models). */
+const FILE_BATCH = 64;
+
 /** A translation checkpoint by folder, or the embedded model by its id. */
 function loadTranslationModel(a: Args, hooks?: TaskHooks) {
   const spec = str(a, 'model') ?? TRANSLATION_MODEL_ID;
@@ -188,12 +192,24 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
       if (!fs.existsSync(file)) throw new TaskError(`translate: ${file}: no such file`);
       const lines = readTaskData(a, file, hooks).split(/\r?\n/);
       if (lines.length && lines[lines.length - 1] === '') lines.pop();
-      const translations: string[] = [];
-      for (let i = 0; i < lines.length; i++) {
-        if (hooks?.shouldStop?.()) throw new TaskError('translate: stopped');
-        const line = lines[i].split('\t')[0];
-        translations.push(line.trim() ? (await translate(m.model, m.sourceVocab, m.targetVocab, line, beam)).output.join(' ') : '');
-        if ((i + 1) % 100 === 0) hooks?.progress(`translated ${i + 1} of ${lines.length} lines`);
+      const translations: string[] = new Array(lines.length).fill('');
+      const sources = lines.map((l) => pairTokens(l.split('\t')[0]));
+      if (m.model instanceof Seq2Seq && beam === 1) {
+        // Greedy: batches of similar length decoded together (the same outputs as one by one).
+        const order = [...sources.keys()].filter((i) => sources[i].length > 0).sort((x, y) => sources[x].length - sources[y].length);
+        for (let at = 0; at < order.length; at += FILE_BATCH) {
+          if (hooks?.shouldStop?.()) throw new TaskError('translate: stopped');
+          const group = order.slice(at, at + FILE_BATCH);
+          const outs = await m.model.decodeBatch(group.map((i) => sourceIds(m.sourceVocab, sources[i]).ids));
+          group.forEach((i, k) => (translations[i] = outs[k].map((id) => m.targetVocab.word(id)).join(' ')));
+          hooks?.progress(`translated ${Math.min(at + FILE_BATCH, order.length)} of ${order.length} lines`);
+        }
+      } else {
+        for (let i = 0; i < lines.length; i++) {
+          if (hooks?.shouldStop?.()) throw new TaskError('translate: stopped');
+          if (sources[i].length) translations[i] = (await translate(m.model, m.sourceVocab, m.targetVocab, lines[i].split('\t')[0], beam)).output.join(' ');
+          if ((i + 1) % 100 === 0) hooks?.progress(`translated ${i + 1} of ${lines.length} lines`);
+        }
       }
       return result({ translations }, translations.join('\n'));
     }

@@ -280,8 +280,11 @@ export class Engine {
         model.setWeights(weights);
         tf.dispose(Object.values(weights));
         const tags = (meta.tagNames as string[] | undefined) ?? [];
-        const what = tags.length ? 'tagger' : 'classifier';
-        m = { kind: 'heads', model, vocab: new Vocab(meta.vocab as string[]), tags, classes: (meta.classNames as string[] | undefined) ?? [], label: `${modelLabelOf(dir)} (${model.cell.kind.toUpperCase()} ${what})`, layers: [model.cell.kind] };
+        const classes = (meta.classNames as string[] | undefined) ?? [];
+        const what = tags.length && classes.length ? 'tagger + classifier' : tags.length ? 'tagger' : 'classifier';
+        // An embedded default names itself ("LSTM: tags + sentiment"); a run by its name and id.
+        const own = path.dirname(dir) === this.boot.modelsDir && typeof meta.label === 'string' ? `${meta.label} (embedded)` : `${modelLabelOf(dir)} (${model.cell.kind.toUpperCase()} ${what})`;
+        m = { kind: 'heads', model, vocab: new Vocab(meta.vocab as string[]), tags, classes, label: own, layers: [model.cell.kind] };
       } else {
         const loaded = loadLanguageModel(dir, id, path.basename(dir));
         m = { kind: 'checkpoint', loaded, label: `${modelLabelOf(dir)} (${loaded.model.cell.kind.toUpperCase()})`, layers: [loaded.model.cell.kind] };

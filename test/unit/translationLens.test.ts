@@ -178,3 +178,18 @@ test('unknown words are marked, capitals fall back to the lowercased word, and b
   await assert.rejects(translationView(t.model, t.sv, t.tv, SENTENCE, { beam: 3 }), /Transformer decodes greedily/);
   t.model.dispose();
 });
+
+for (const id of ['en-ko', 'en-ko-additive', 'en-ko-no-attention']) {
+  test(`${id}: batched greedy decoding (padded, masked) gives each sentence's one-by-one output, and leaks nothing`, async () => {
+    const { model, sv } = load(id);
+    const s2s = model as Seq2Seq;
+    const { generateTranslationPairs } = await import('../../src/core/data/translationGrammar');
+    const sentences = generateTranslationPairs(40, 777).map((p) => sv.ids(p.source));
+    sentences.push(sv.ids(['the', 'zebra', 'reads', '.']), sv.ids(['cat']));
+    const before = tf.memory().numTensors;
+    const batched = await s2s.decodeBatch(sentences);
+    assert.equal(tf.memory().numTensors, before, 'no tensors left behind');
+    for (let i = 0; i < sentences.length; i++) assert.deepEqual(batched[i], (await s2s.decode(sentences[i])).ids, `sentence ${i + 1}`);
+    model.dispose();
+  });
+}
