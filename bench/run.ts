@@ -272,6 +272,16 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
     }
     return rows;
   },
+  'batch-decode': async () => {
+    log('batch-decode: 512 grammar sentences, greedy, the embedded GRU + dot attention: one by one, and in batches of 64 of similar length (translate --file), in a worker');
+    const w = new Worker(path.join(__dirname, 'batchDecodeWorker.js'));
+    const r = await new Promise<{ oneByOne: number; batched: number; sentences: number; agree: boolean }>((resolve, reject) => {
+      w.once('message', (m: { error?: string }) => (m.error ? reject(new Error(m.error)) : resolve(m as never)));
+      w.once('error', reject);
+    });
+    await w.terminate();
+    return [{ name: 'batch-decode', unit: 'ms', value: r.batched, reference: 'the same sentences one by one', referenceValue: r.oneByOne, ratio: r.oneByOne / r.batched, target: 'report', note: `${r.sentences} sentences; outputs ${r.agree ? 'identical' : 'DIFFER'}` }];
+  },
   decode: async () => {
     log('decode: greedy decoding of a 12-token sentence, 12 steps, GRU 128 + dot attention, with the attention matrix');
     const w = new Worker(path.join(__dirname, 'decodeWorker.js'));
