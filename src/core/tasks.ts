@@ -583,7 +583,7 @@ export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResul
   const coords = Array.from({ length: n }, (_, i) => Array.from(r.coords.subarray(i * dims, (i + 1) * dims)));
   const seconds = (Date.now() - t0) / 1000;
   return result(
-    { method, dims, words, coords, explained: r.explained, seconds },
+    { method, dims, words, coords, explained: r.explained, seconds, total: v.size },
     `${n} words × ${v.dim} → ${dims} dimensions by PCA in ${seconds.toFixed(2)} s; variance explained ${r.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ')}\n` + words.slice(0, 20).map((w, i) => `${w}\t${coords[i].map((c) => c.toFixed(4)).join('\t')}`).join('\n') + (n > 20 ? `\n… (${n - 20} more; --json for all)` : ''),
   );
 }

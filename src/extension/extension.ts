@@ -24,7 +24,8 @@ export type SeqLensApi = {
   timesteps.TimestepsApi &
   training.TrainingApi &
   transformer.TransformerApi &
-  cells.CellsApi;
+  cells.CellsApi &
+  vectors.ProjectorApi;
 
 const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, transformer.register, cells.register, corpora.register, training.register];
 

@@ -6,7 +6,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensContext } from '../context';
 import { objectArg, uriArg, type FeatureContribution } from '../features';
+import type { ProjectionShown } from '../../protocol/projector';
 import { SimilarityHover } from './hover';
+import { ProjectorPanel } from './projectorPanel';
 import { WordVectorsService, wordAtCaret } from './vectorsService';
 
 function hoverLanguages(): vscode.DocumentSelector {
@@ -14,12 +16,31 @@ function hoverLanguages(): vscode.DocumentSelector {
   return ids.map((language) => ({ language }));
 }
 
-export function register(ctx: SeqLensContext): FeatureContribution {
+export interface ProjectorApi {
+  projector: {
+    readonly current: ProjectionShown | undefined;
+    readonly lastNeighbours: { word: string; neighbours: Array<{ word: string; similarity: number }> } | undefined;
+  };
+}
+
+export function register(ctx: SeqLensContext): FeatureContribution<ProjectorApi> {
   const vectors = new WordVectorsService(ctx);
+  const projector = ctx.register(new ProjectorPanel(ctx, vectors));
   // Prose only by default: hovering code or a language server's symbols is not about word meaning.
   ctx.register(vscode.languages.registerHoverProvider(hoverLanguages(), new SimilarityHover(ctx, vectors)));
   return {
+    api: {
+      projector: {
+        get current() {
+          return projector.current;
+        },
+        get lastNeighbours() {
+          return projector.lastNeighbours;
+        },
+      },
+    },
     commands: {
+      'seqlens.showProjector': () => projector.show(),
       'seqlens.trainWorkspaceVectors': () => vectors.trainWorkspace(),
       'seqlens.loadWordVectors': async (arg?: unknown) => {
         const uri =
