@@ -12,7 +12,7 @@ import { DataError } from '../core/data/pairs';
 import { analyzeTask } from '../core/experimentAnalysis';
 import { EXPERIMENTS } from '../core/runs/experiments';
 import { experimentTask } from '../core/runs/runExperiment';
-import { analogyTask, Args, attentionTask, evalTask, peTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask, gradientsTask, projectTask } from '../core/tasks';
+import { analogyTask, Args, attentionTask, evalTask, peTask, neighborsTask, runsTask, TaskError, TaskHooks, TaskResult, trainTask, traceTask, translateTask, gradientsTask, projectTask, similarityTask } from '../core/tasks';
 import { createRun, RunError, validateRunConfig } from '../core/runs/runs';
 import { runConfigFromArgs, trainRun } from '../core/runs/trainRun';
 import { setupBackend } from '../core/tfjs/backend';
@@ -79,6 +79,7 @@ const HELP = `seqlens: sequence models in a terminal
                  the class read at every prefix, "classByStep"; a tag/classify checkpoint always has them)
   seqlens neighbors [--vectors FILE|DIR|default] --word W [-k 10]   (default: the embedded WordNet vectors)
   seqlens analogy [--vectors FILE|DIR|default] --a A --b B --c C [-k 10]
+  seqlens similarity [--vectors FILE|DIR|default] --words "a b c"   (cosine matrix; one-hot vectors' is the identity)
   seqlens project [--vectors FILE|DIR|default] [--method pca] [--dims 2|3] [--limit N] [--seed N]
                 (every word's coordinates on the top principal components of the centred vectors)
   seqlens bench [NAME…]   (in a checkout: activation, step-probe, repaint, decode, knn,
@@ -125,6 +126,7 @@ const VERBS: Record<string, (a: Args, hooks: TaskHooks) => Promise<TaskResult>> 
   trace: traceTask,
   gradients: gradientsTask,
   project: projectTask,
+  similarity: similarityTask,
   neighbors: neighborsTask,
   analogy: analogyTask,
 };

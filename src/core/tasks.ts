@@ -587,3 +587,21 @@ export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResul
     `${n} words × ${v.dim} → ${dims} dimensions by PCA in ${seconds.toFixed(2)} s; variance explained ${r.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ')}\n` + words.slice(0, 20).map((w, i) => `${w}\t${coords[i].map((c) => c.toFixed(4)).join('\t')}`).join('\n') + (n > 20 ? `\n… (${n - 20} more; --json for all)` : ''),
   );
 }
+
+/**
+ * `seqlens similarity --words "king queen man woman"`: the cosine matrix of the words' vectors,
+ * beside that of their one-hot vectors (the identity: one-hot vectors carry no similarity).
+ */
+export async function similarityTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
+  const v = loadVectors(a, str(a, 'vectors') ?? DEFAULT_VECTORS_ID, hooks);
+  const asked = str(a, 'words', true).split(/[\s,]+/).filter(Boolean);
+  if (asked.length < 2 || asked.length > 50) throw new TaskError(`similarity: --words wants 2 to 50 words (got ${asked.length})`);
+  const words = asked.map((w) => (v.has(w) ? w : w.toLowerCase()));
+  const unknown = words.filter((w) => !v.has(w));
+  if (unknown.length) throw new TaskError(`similarity: not in the vocabulary: ${unknown.join(', ')}`);
+  const embedding = words.map((x) => words.map((y) => v.similarity(x, y)));
+  const oneHot = words.map((_, i) => words.map((__, j) => (i === j || words[i] === words[j] ? 1 : 0)));
+  const pad = Math.max(...words.map((w) => w.length));
+  const table = [' '.repeat(pad) + ' ' + words.map((w) => w.slice(0, 7).padStart(8)).join(''), ...words.map((w, i) => w.padEnd(pad) + ' ' + embedding[i].map((c) => c.toFixed(3).padStart(8)).join(''))].join('\n');
+  return result({ words, embedding, oneHot }, `cosine of the word vectors (one-hot vectors: the identity)\n${table}`);
+}

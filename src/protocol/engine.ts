@@ -21,7 +21,7 @@ export interface TraceParams {
 
 /** A `seqlens` verb run in the worker: options by the command's flag names. */
 export interface TaskParams {
-  verb: 'train' | 'translate' | 'trace' | 'gradients' | 'project' | 'neighbors' | 'analogy' | 'eval' | 'runs' | 'analyze';
+  verb: 'train' | 'translate' | 'trace' | 'gradients' | 'project' | 'similarity' | 'neighbors' | 'analogy' | 'eval' | 'runs' | 'analyze';
   options: Record<string, string | number | boolean>;
 }
 

@@ -23,6 +23,8 @@ export type ProjectorToWebview =
   | { type: 'projection/progress'; message: string }
   | { type: 'projection/error'; message: string }
   | { type: 'neighbours/show'; result: NeighboursShown }
+  /** The selected word and its nearest words: their one-hot cosines (the identity) beside their embeddings'. */
+  | { type: 'similarity/show'; words: string[]; embedding: number[][]; oneHot: number[][] }
   /** Words selected in the editor: highlighted on the map. */
   | { type: 'highlight'; words: string[] };
 

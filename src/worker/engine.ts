@@ -10,7 +10,7 @@ import { DEFAULT_VECTORS_ID, defaultVectorsPath, LoadedLanguageModel, loadDefaul
 import { setupBackend } from '../core/tfjs/backend';
 import { DataError } from '../core/data/pairs';
 import { analyzeTask } from '../core/experimentAnalysis';
-import { analogyTask, argsOf, evalTask, gradientsTask, neighborsTask, projectTask, runsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
+import { analogyTask, argsOf, evalTask, gradientsTask, neighborsTask, projectTask, similarityTask, runsTask, TaskError, trainTask, traceTask, translateTask } from '../core/tasks';
 import { BadInputError, traceLanguageModel, traceTaggerClassifier } from '../core/trace';
 import { ImportedModel, importLayersModel, isLayersModel, ModelImportError, recurrentLayerNames } from '../core/imports/layersModel';
 import { traceImported } from '../core/imports/traceImported';
@@ -28,7 +28,7 @@ import { TaggerClassifier, type TaggerClassifierConfig } from '../core/models/ta
 import { Vocab } from '../core/vocab';
 import { attentionView, LensError, LoadedTransformer, loadTransformer, transformerDir } from '../core/transformerLens';
 
-const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, gradients: gradientsTask, project: projectTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask, analyze: analyzeTask };
+const TASKS = { train: trainTask, translate: translateTask, trace: traceTask, gradients: gradientsTask, project: projectTask, similarity: similarityTask, neighbors: neighborsTask, analogy: analogyTask, eval: evalTask, runs: runsTask, analyze: analyzeTask };
 
 export class CancelledError extends Error {
   override readonly name = 'CancelledError';

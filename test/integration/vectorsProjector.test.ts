@@ -48,6 +48,14 @@ describe('SeqLens: Show Embedding Projector', function () {
     await waitFor('the neighbours of "river"', () => api.projector.lastNeighbours?.word === 'river' && panel<boolean>(`document.querySelectorAll('#proj-neighbour-list li').length === 10`));
     const listed = await panel<string[]>(`[...document.querySelectorAll('#proj-neighbour-list li')].map(li => li.dataset.word)`);
     assert.deepStrictEqual(listed, api.projector.lastNeighbours!.neighbours.map((n) => n.word));
+    // One-hot vs embedding for "river" and its seven nearest: the identity beside the cosines.
+    await waitFor('the cosine matrices', () => api.projector.lastSimilarity?.words[0] === 'river' && panel<boolean>(`!!document.getElementById('proj-onehot') && !!document.getElementById('proj-embedding')`));
+    const oneHot = await panel<number[][]>(`[...document.querySelectorAll('#proj-onehot tr')].slice(1).map(tr => [...tr.querySelectorAll('td')].map(td => Number(td.dataset.c)))`);
+    assert.deepStrictEqual(oneHot, oneHot!.map((row, i) => row.map((_, j) => (i === j ? 1 : 0))), 'one-hot cosines are the identity');
+    const emb = (await panel<number[][]>(`[...document.querySelectorAll('#proj-embedding tr')].slice(1).map(tr => [...tr.querySelectorAll('td')].map(td => Number(td.dataset.c)))`))!;
+    assert.strictEqual(emb.length, 8);
+    emb.forEach((row, i) => row.forEach((c, j) => assert.ok(Math.abs(c - emb[j][i]) < 1e-4, 'symmetric')));
+    api.projector.lastNeighbours!.neighbours.slice(0, 7).forEach((n, k) => assert.ok(Math.abs(emb[0][k + 1] - n.similarity) < 1e-3, `cos(river, ${n.word}) is the neighbour list's ${n.similarity}`));
     const [after] = (await panel<[number, number]>(PIXELS))!;
     assert.notStrictEqual(after, before, 'the pixels change when a word and its neighbours are lit');
     await harness.screenshot('projector-dark');

@@ -26,7 +26,8 @@ const labels = el('div', { id: 'proj-labels', class: 'labels', 'aria-hidden': 't
 const side = el('aside', { id: 'proj-side', class: 'side' });
 const matchesList = el('ol', { id: 'proj-matches', class: 'matches' });
 const neighboursBox = el('div', { id: 'proj-neighbours', class: 'neighbours' });
-side.append(el('h3', {}, 'Nearest words'), neighboursBox, el('h3', {}, 'Matches'), matchesList);
+const similarityBox = el('div', { id: 'proj-similarity', class: 'similarity' });
+side.append(el('h3', {}, 'Nearest words'), neighboursBox, similarityBox, el('h3', {}, 'Matches'), matchesList);
 const status = el('div', { id: 'proj-status', class: 'status', role: 'status', 'aria-live': 'polite' });
 const body = el('div', { class: 'body' });
 body.append(stage, side);
@@ -237,6 +238,38 @@ function showNeighbours(r: NeighboursShown): void {
   draw();
 }
 
+/** One-hot vs embedding: the same words' cosine matrices side by side. */
+function showSimilarity(words: string[], oneHot: number[][], embedding: number[][]): void {
+  const [r, g, b] = rgbOf(cssVar('--vscode-charts-blue', '#3794ff'));
+  const matrix = (id: string, title: string, m: number[][]) => {
+    const table = el('table', { id, class: 'cosines', 'aria-label': title });
+    const head = el('tr');
+    head.append(el('th'));
+    words.forEach((w) => head.append(el('th', { class: 'col', title: w }, w.slice(0, 4))));
+    table.append(head);
+    m.forEach((row, i) => {
+      const tr = el('tr');
+      tr.append(el('th', { class: 'row' }, words[i]));
+      row.forEach((c, j) => {
+        const td = el('td', { 'data-c': c.toFixed(4), title: `cos(${words[i]}, ${words[j]}) = ${c.toFixed(3)}` }, c >= 0.995 ? '1' : c.toFixed(2).replace(/^0/, '').replace(/^-0/, '-'));
+        td.style.backgroundColor = `rgba(${(r * 255) | 0}, ${(g * 255) | 0}, ${(b * 255) | 0}, ${Math.max(0, Math.min(1, c)).toFixed(3)})`;
+        if (c > 0.55) td.classList.add('strong'); // the background's colour on a strong cell, readable
+        tr.append(td);
+      });
+      table.append(tr);
+    });
+    const figure = el('figure', { class: 'cosine-figure' });
+    figure.append(el('figcaption', {}, title), table);
+    return figure;
+  };
+  similarityBox.replaceChildren(
+    el('h3', {}, 'One-hot vs embedding'),
+    el('p', { class: 'note' }, 'Cosine between every pair of these words. One-hot vectors are all orthogonal: every other word is as far as every other (the identity). Embeddings put related words close.'),
+    matrix('proj-onehot', 'one-hot vectors', oneHot),
+    matrix('proj-embedding', 'embeddings', embedding),
+  );
+}
+
 function search(): void {
   if (!shown) return;
   const q = searchBox.value.trim();
@@ -349,6 +382,10 @@ window.addEventListener('message', (event: MessageEvent<ProjectorToWebview>) => 
       return;
     case 'neighbours/show':
       showNeighbours(m.result);
+      similarityBox.replaceChildren();
+      return;
+    case 'similarity/show':
+      showSimilarity(m.words, m.oneHot, m.embedding);
       return;
     case 'highlight':
       lit = m.words.map((w) => index.get(w)).filter((i): i is number => i !== undefined);

@@ -20,6 +20,7 @@ export interface ProjectorApi {
   projector: {
     readonly current: ProjectionShown | undefined;
     readonly lastNeighbours: { word: string; neighbours: Array<{ word: string; similarity: number }> } | undefined;
+    readonly lastSimilarity: { words: string[]; embedding: number[][]; oneHot: number[][] } | undefined;
   };
 }
 
@@ -36,6 +37,9 @@ export function register(ctx: SeqLensContext): FeatureContribution<ProjectorApi>
         },
         get lastNeighbours() {
           return projector.lastNeighbours;
+        },
+        get lastSimilarity() {
+          return projector.lastSimilarity;
         },
       },
     },

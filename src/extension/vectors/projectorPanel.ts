@@ -23,6 +23,7 @@ export class ProjectorPanel implements vscode.Disposable {
   /** What the panel shows (tests). */
   current: ProjectionShown | undefined;
   lastNeighbours: { word: string; neighbours: Array<{ word: string; similarity: number }> } | undefined;
+  lastSimilarity: { words: string[]; embedding: number[][]; oneHot: number[][] } | undefined;
   readonly paintMs: Array<{ what: string; ms: number }> = [];
 
   constructor(
@@ -109,6 +110,14 @@ export class ProjectorPanel implements vscode.Disposable {
             const result = { word: r.word, neighbours: r.known ? r.neighbors.map((n) => ({ word: n.word, similarity: n.similarity })) : [] };
             this.lastNeighbours = result;
             this.post({ type: 'neighbours/show', result }, false);
+            if (!result.neighbours.length) return undefined;
+            // One-hot vs embedding for the word and its closest seven.
+            const words = [result.word, ...result.neighbours.slice(0, 7).map((n) => n.word)];
+            return this.ctx.engine.request('task/run', { verb: 'similarity', options: { vectors: this.vectors.active, words: words.join(' ') } }).then((s) => {
+              const j = s.json as { words: string[]; embedding: number[][]; oneHot: number[][] };
+              this.lastSimilarity = j;
+              this.post({ type: 'similarity/show', words: j.words, embedding: j.embedding, oneHot: j.oneHot }, false);
+            });
           })
           .catch((e) => this.ctx.reportError('Nearest Words', e));
         return;
