@@ -128,3 +128,19 @@ test('seqlens project: the embedded vectors on two or three components; bad opti
     assert.match(bad.stderr, pattern);
   }
 });
+
+test('seqlens similarity: one-hot cosines are the identity, the embeddings\' are symmetric with related words close', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = cli('similarity', '--words', 'river lake king queen', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { words: string[]; embedding: number[][]; oneHot: number[][] };
+  assert.deepEqual(doc.oneHot, [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]);
+  doc.embedding.forEach((row, i) => {
+    assert.ok(Math.abs(row[i] - 1) < 1e-5, 'cos(w, w) = 1');
+    row.forEach((c, j) => assert.ok(Math.abs(c - doc.embedding[j][i]) < 1e-6, 'symmetric'));
+  });
+  assert.ok(doc.embedding[0][1] > doc.embedding[0][2] && doc.embedding[2][3] > doc.embedding[2][1], 'river is nearer lake than king; king nearer queen than lake');
+  const bad = cli('similarity', '--words', 'river zzzqqq');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /not in the vocabulary: zzzqqq/);
+});
