@@ -73,6 +73,46 @@ class ProbeWorker {
   }
 }
 
+/**
+ * UMAP (20,000 × 64, budget 20 s) or t-SNE (5,000 × 64, report) of the embedded vectors in a worker,
+ * beside umap-learn / scikit-learn on the same vectors where Debian's packages are installed; all
+ * three maps' trustworthiness at k = 10 by the same function.
+ */
+async function manifold(method: 'umap' | 'tsne', n: number, log: (...a: unknown[]) => void): Promise<Result[]> {
+  const name = method === 'umap' ? 'UMAP' : 't-SNE';
+  log(`${method}: ${name} of ${n.toLocaleString('en')} embedded vectors × 64 to 2D (exact cosine neighbours, PCA start) in a worker; ${method === 'umap' ? 'umap-learn' : "scikit-learn's Barnes-Hut TSNE"} on the same vectors, one thread`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-bench-'));
+  const rawFile = path.join(dir, 'x.f32');
+  const coordsFile = path.join(dir, 'y.f32');
+  const w = new Worker(path.join(__dirname, 'manifoldWorker.js'), { workerData: { method, n, rawFile } });
+  const next = () => new Promise<Record<string, number | string | null>>((resolve, reject) => {
+    w.once('message', (m: Record<string, number | string | null>) => (m.error ? reject(new Error(String(m.error))) : resolve(m)));
+    w.once('error', reject);
+  });
+  try {
+    const r = (await next()) as { n: number; d: number; seconds: number; knnSeconds: number; trust: number; trustPca: number };
+    const py = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', method === 'umap' ? 'import umap' : 'import sklearn'], { encoding: 'utf8' }).status === 0);
+    let ref: { cold_s: number; warm_s: number } | undefined;
+    if (py) {
+      const t = spawnSync(py, [path.join(ROOT, 'bench', 'reference', 'manifold_python.py'), method, rawFile, String(r.n), String(r.d), coordsFile], { encoding: 'utf8', maxBuffer: 1 << 20, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', NUMBA_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+      if (t.status !== 0) throw new Error(`${method} reference failed: ${t.stderr.slice(-2000)}`);
+      ref = JSON.parse(t.stdout.trim().split('\n').pop()!);
+    }
+    w.postMessage({ coordsFile: ref ? coordsFile : null });
+    const refTrust = (await next()).refTrust as number | null;
+    const trust = `trustworthiness@10 ${r.trust.toFixed(3)} (PCA ${r.trustPca.toFixed(3)}${refTrust !== null ? `, reference ${refTrust.toFixed(3)}` : ''}); neighbours ${r.knnSeconds.toFixed(1)} s of it`;
+    const refName = method === 'umap' ? 'umap-learn 1 thread (warm; cold incl. numba compile in the note)' : 'scikit-learn TSNE barnes_hut, 1 thread';
+    const missing = `skipped: ${method === 'umap' ? 'umap-learn is not installed (apt-get install umap-learn)' : 'scikit-learn is not installed (apt-get install python3-sklearn)'}`;
+    return [
+      ...(method === 'umap' ? [{ name: 'umap', unit: 's', value: r.seconds, reference: 'budget', referenceValue: 20, ratio: 20 / r.seconds, target: '≤ 20 s (ratio ≥ 1)', note: `${r.seconds <= 20 ? 'met' : 'NOT met'}; ${trust}` }] : []),
+      { name: method, unit: 's', value: r.seconds, reference: refName, referenceValue: ref?.warm_s ?? null, ratio: ref ? ref.warm_s / r.seconds : null, target: 'report', note: ref ? `${method === 'umap' ? `cold ${ref.cold_s.toFixed(1)} s; ` : ''}${trust}` : missing },
+    ];
+  } finally {
+    await w.terminate();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Python with torch: Debian's python3 (python3-torch), whichever python3 is first on PATH otherwise. */
 function torchPython(): string | undefined {
   for (const py of ['/usr/bin/python3', 'python3']) {
@@ -324,6 +364,8 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       { name: 'pca', unit: 's', value: r.seconds, reference: 'scikit-learn PCA (randomized), 1 thread', referenceValue: ref?.sklearn_s ?? null, ratio: ref?.sklearn_s ? ref.sklearn_s / r.seconds : null, target: 'report', note: ref?.sklearn_s ? undefined : 'skipped: scikit-learn is not installed' },
     ];
   },
+  umap: async () => manifold('umap', 20_000, log),
+  tsne: async () => manifold('tsne', 5_000, log),
   knn: async () => {
     log('knn: cosine top-10 over 400,000 × 300 (unit rows), tfjs-wasm (transposed matrix) and numpy, one thread');
     const w = new Worker(path.join(__dirname, 'knnWorker.js'), { resourceLimits: { maxOldGenerationSizeMb: 8192 } });

@@ -33,6 +33,8 @@ export interface TaskHooks {
   wasmDir: string;
   /** Folder with the shipped default models. */
   modelsDir: string;
+  /** Structured events for a program watching (the projector's layouts as they form). */
+  event?: (event: Record<string, unknown>) => void;
   /** Set when training writes a run folder (runs/trainRun.ts): structured metrics, probes, resume. */
   run?: RunHooks;
 }

@@ -35,7 +35,10 @@ import { headFlags } from './attentionMath';
 import { DEFAULT_TOP_K, parseForceAttention, sourceIds, TranslationLensError, translationView, TranslationView } from './translationLens';
 import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_LM_ID, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { TransformerLanguageModel, type TransformerLmConfig } from './models/transformerLm';
+import { cosineKnn, ProjectionStopped, trustworthiness } from './projection/knn';
 import { NonFiniteVector, pca, PcaStopped } from './projection/pca';
+import { tsne } from './projection/tsne';
+import { umap } from './projection/umap';
 import { Transformer } from './models/transformer';
 
 export { argsOf, TaskError } from './taskArgs';
@@ -545,46 +548,98 @@ export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResu
 }
 
 // ---- project (the embedding projector) --------------------------------------------------------
+/** UMAP and t-SNE read at most this many vectors (the first: word2vec files list the most frequent first). */
+export const MAX_NONLINEAR = 50_000;
+
 /**
- * `seqlens project --vectors FILE|DIR|default --method pca [--dims 2|3] [--limit N] [--seed N]`:
- * every word's coordinates on the top principal components of the mean-centred vectors (all of
- * them, or the first --limit), with the share of the variance each component explains.
+ * `seqlens project --vectors FILE|DIR|default --method pca|umap|tsne [--dims 2|3] [--limit N] [--seed N]`:
+ * every word's coordinates. PCA: the projections on the top principal components of the
+ * mean-centred vectors (all of them, or the first --limit), with the share of the variance each
+ * explains. UMAP (--neighbors 15, --min-dist 0.1, --epochs) and t-SNE (--perplexity 30,
+ * --iterations 1000): on the exact cosine neighbour graph of up to 50,000 vectors, started from the
+ * PCA layout; the map's trustworthiness at k = 10 is reported beside PCA's (--no-trust skips it).
  */
 export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
   const method = str(a, 'method') ?? 'pca';
-  if (method !== 'pca') throw new TaskError(`project: --method ${method}: this version projects with pca (principal components of all the vectors); umap and t-SNE are not built yet`);
-  const dims = num(a, 'dims', 2, (n) => n === 2 || n === 3);
+  if (method !== 'pca' && method !== 'umap' && method !== 'tsne') throw new TaskError(`project: --method ${method}: one of pca, umap, tsne`);
+  const dims = num(a, 'dims', 2, (n) => n === 2 || n === 3) as 2 | 3;
   const v = loadVectors(a, str(a, 'vectors') ?? DEFAULT_VECTORS_ID, hooks);
-  const n = Math.min(v.size, num(a, 'limit', v.size, isPositiveInt));
+  const cap = method === 'pca' ? v.size : Math.min(v.size, MAX_NONLINEAR);
+  const asked = num(a, 'limit', cap, isPositiveInt);
+  if (method !== 'pca' && asked > MAX_NONLINEAR) throw new TaskError(`project: --limit ${asked}: ${method === 'umap' ? 'UMAP' : 't-SNE'} maps at most ${MAX_NONLINEAR.toLocaleString('en')} vectors (PCA maps them all)`);
+  const n = Math.min(v.size, asked);
   if (n === 0) throw new TaskError('project: the vectors have no words');
   if (dims > v.dim) throw new TaskError(`project: --dims ${dims}: the vectors have only ${v.dim} dimension${v.dim === 1 ? '' : 's'}`);
+  if (method !== 'pca' && n < 4) throw new TaskError(`project: ${n} word${n === 1 ? '' : 's'}: ${method === 'umap' ? 'UMAP' : 't-SNE'} needs at least 4 (use --method pca)`);
+  const seed = num(a, 'seed', 1, Number.isInteger);
+  const x = v.vectors.subarray(0, n * v.dim);
   const t0 = Date.now();
-  let reported = 0;
+  const stop = hooks?.shouldStop;
+  let reported = -1;
+  const step = (what: string, f: number) => {
+    // Every tenth of the way, not every block.
+    const tenth = Math.floor(f * 10);
+    if (tenth > reported) {
+      reported = tenth;
+      hooks?.progress(`${what}: ${tenth * 10}%`);
+    }
+  };
   let r;
   try {
-    r = await pca(v.vectors.subarray(0, n * v.dim), n, v.dim, dims, {
-      seed: num(a, 'seed', 1, Number.isInteger),
-      onProgress: (f) => {
-        // Every tenth of the way, not every block.
-        const tenth = Math.floor(f * 10);
-        if (tenth > reported) {
-          reported = tenth;
-          hooks?.progress(`pca: ${tenth * 10}%`);
-        }
-      },
-      shouldStop: hooks?.shouldStop,
-    });
+    r = await pca(x, n, v.dim, dims, { seed, onProgress: (f) => step('pca', f), shouldStop: stop });
   } catch (e) {
     if (e instanceof NonFiniteVector) throw new TaskError(`project: the vector of "${v.words[e.row]}" (row ${e.row + 1}) has a value that is not a finite number (NaN or infinity)`);
     if (e instanceof PcaStopped) throw new TaskError('project: stopped');
     throw e;
   }
   const words = v.words.slice(0, n);
-  const coords = Array.from({ length: n }, (_, i) => Array.from(r.coords.subarray(i * dims, (i + 1) * dims)));
+  let flat: Float32Array = r.coords;
+  const extra: Record<string, unknown> = {};
+  let summary = `variance explained ${r.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ')}`;
+  try {
+    if (method !== 'pca') {
+      const neighbours = num(a, 'neighbors', 15, (k) => Number.isInteger(k) && k >= 2 && k <= 200);
+      const perplexity = num(a, 'perplexity', 30, (p) => p >= 2 && p <= 100);
+      const k = Math.min(n - 1, method === 'umap' ? neighbours - 1 : Math.floor(3 * perplexity + 1));
+      reported = -1;
+      const knn = await cosineKnn(x, n, v.dim, k, { onProgress: (f) => step('nearest neighbours', f), shouldStop: stop });
+      const layout = (done: number, total: number, coords: Float32Array | undefined) => {
+        hooks?.progress(`${method === 'umap' ? 'epoch' : 'iteration'} ${done} of ${total}`, { done, total });
+        if (coords) hooks?.event?.({ type: 'layout', method, done, total, coords: Array.from(coords) });
+      };
+      if (method === 'umap') {
+        const minDist = num(a, 'min-dist', 0.1, (m) => m >= 0 && m <= 1);
+        const epochs = str(a, 'epochs') === undefined ? undefined : num(a, 'epochs', 200, (e) => Number.isInteger(e) && e >= 1 && e <= 5000);
+        const u = await umap(knn, { dims, neighbours, minDist, epochs, seed, init: r.coords, onEpoch: layout, shouldStop: stop });
+        flat = u.coords;
+        Object.assign(extra, { parameters: { neighbors: u.neighbours, minDist, epochs: u.epochs, metric: 'cosine', init: 'pca' } });
+        summary = `${u.neighbours} neighbours, min-dist ${minDist}, ${u.epochs} epochs`;
+      } else {
+        const iterations = num(a, 'iterations', 1000, (e) => Number.isInteger(e) && e >= 10 && e <= 10_000);
+        const t = await tsne(knn, { dims, perplexity, iterations, init: r.coords, onIteration: layout, shouldStop: stop });
+        flat = t.coords;
+        Object.assign(extra, { parameters: { perplexity: t.perplexity, iterations: t.iterations, theta: 0.5, metric: 'cosine', init: 'pca' }, klDivergence: t.klDivergence });
+        summary = `perplexity ${+t.perplexity.toFixed(2)}, ${t.iterations} iterations, KL divergence ${t.klDivergence.toFixed(3)}`;
+      }
+      if (a.flags.get('no-trust') === undefined && n > 33) {
+        reported = -1;
+        const opts = { sample: 1000, seed, shouldStop: stop, onProgress: (f: number) => step('trustworthiness', f) };
+        const mine = await trustworthiness(x, n, v.dim, flat, dims, 10, opts);
+        const base = await trustworthiness(x, n, v.dim, r.coords, dims, 10, opts);
+        extra.trustworthiness = { k: 10, [method]: mine, pca: base, sample: Math.min(n, 1000) };
+        summary += `; trustworthiness at k = 10: ${mine.toFixed(3)} (PCA ${base.toFixed(3)})`;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ProjectionStopped) throw new TaskError('project: stopped');
+    throw e;
+  }
+  const coords = Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * dims, (i + 1) * dims)));
   const seconds = (Date.now() - t0) / 1000;
+  const name = method === 'pca' ? 'PCA' : method === 'umap' ? 'UMAP' : 't-SNE';
   return result(
-    { method, dims, words, coords, explained: r.explained, seconds, total: v.size },
-    `${n} words × ${v.dim} → ${dims} dimensions by PCA in ${seconds.toFixed(2)} s; variance explained ${r.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ')}\n` + words.slice(0, 20).map((w, i) => `${w}\t${coords[i].map((c) => c.toFixed(4)).join('\t')}`).join('\n') + (n > 20 ? `\n… (${n - 20} more; --json for all)` : ''),
+    { method, dims, words, coords, explained: r.explained, seconds, total: v.size, ...extra },
+    `${n} words × ${v.dim} → ${dims} dimensions by ${name} in ${seconds.toFixed(2)} s; ${summary}\n` + words.slice(0, 20).map((w, i) => `${w}\t${coords[i].map((c) => c.toFixed(4)).join('\t')}`).join('\n') + (n > 20 ? `\n… (${n - 20} more; --json for all)` : ''),
   );
 }
 

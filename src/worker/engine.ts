@@ -143,7 +143,8 @@ export class Engine {
         if (!run) throw new BadInputError(`unknown task "${p.verb}"`);
         try {
           return await run(argsOf(p.verb, p.options ?? {}), {
-            progress: (message) => ctx.progress({ message }),
+            progress: (message, detail) => ctx.progress({ message, ...(detail ? { fraction: detail.total ? detail.done / detail.total : undefined } : {}) }),
+            event: (event) => ctx.progress({ event }),
             shouldStop: () => ctx.cancelled,
             wasmDir: this.boot.wasmDir,
             modelsDir: this.boot.modelsDir,
