@@ -573,6 +573,7 @@ export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResul
   if (method !== 'pca' && n < 4) throw new TaskError(`project: ${n} word${n === 1 ? '' : 's'}: ${method === 'umap' ? 'UMAP' : 't-SNE'} needs at least 4 (use --method pca)`);
   const seed = num(a, 'seed', 1, Number.isInteger);
   const x = v.vectors.subarray(0, n * v.dim);
+  const words = v.words.slice(0, n);
   const t0 = Date.now();
   const stop = hooks?.shouldStop;
   let reported = -1;
@@ -592,7 +593,6 @@ export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResul
     if (e instanceof PcaStopped) throw new TaskError('project: stopped');
     throw e;
   }
-  const words = v.words.slice(0, n);
   let flat: Float32Array = r.coords;
   const extra: Record<string, unknown> = {};
   let summary = `variance explained ${r.explained.map((e) => `${(e * 100).toFixed(1)}%`).join(', ')}`;
@@ -603,9 +603,19 @@ export async function projectTask(a: Args, hooks?: TaskHooks): Promise<TaskResul
       const k = Math.min(n - 1, method === 'umap' ? neighbours - 1 : Math.floor(3 * perplexity + 1));
       reported = -1;
       const knn = await cosineKnn(x, n, v.dim, k, { onProgress: (f) => step('nearest neighbours', f), shouldStop: stop });
+      let wordsSent = false;
+      let layoutTenth = -1;
       const layout = (done: number, total: number, coords: Float32Array | undefined) => {
-        hooks?.progress(`${method === 'umap' ? 'epoch' : 'iteration'} ${done} of ${total}`, { done, total });
-        if (coords) hooks?.event?.({ type: 'layout', method, done, total, coords: Array.from(coords) });
+        // A line every tenth of the way (the fraction with it); the layouts go as events.
+        const tenth = Math.floor((done / total) * 10);
+        if (tenth > layoutTenth || done === total) {
+          layoutTenth = tenth;
+          hooks?.progress(`${method === 'umap' ? 'epoch' : 'iteration'} ${done} of ${total}`, { done, total });
+        }
+        if (!coords || !hooks?.event) return;
+        // The words once, with the first layout; then coordinates only.
+        hooks.event({ type: 'layout', method, dims, done, total, coords: Array.from(coords), ...(wordsSent ? {} : { words }) });
+        wordsSent = true;
       };
       if (method === 'umap') {
         const minDist = num(a, 'min-dist', 0.1, (m) => m >= 0 && m <= 1);

@@ -54,6 +54,9 @@ export class SimilarityHover implements vscode.HoverProvider {
         md.appendMarkdown(`embedding, ${r.vector.length} dimensions (|value|):\n\n`);
         md.appendCodeblock(sparkline(r.vector), 'text');
       }
+      // The whole vocabulary as a map, this word selected on it.
+      md.appendMarkdown(`[Show in projector](command:seqlens.showProjector?${encodeURIComponent(JSON.stringify([{ word: r.word }]))} "The embedding projector, with this word and its neighbours lit")`);
+      md.isTrusted = { enabledCommands: ['seqlens.showProjector'] };
       return new vscode.Hover(md, range);
     } catch (e) {
       this.ctx.log.warn(`hover: ${e instanceof Error ? e.message : String(e)}`);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensContext } from '../context';
 import { objectArg, uriArg, type FeatureContribution } from '../features';
-import type { ProjectionShown } from '../../protocol/projector';
+import type { AnalogyShown, ProjectionShown, ProjectRequest } from '../../protocol/projector';
 import { SimilarityHover } from './hover';
 import { ProjectorPanel } from './projectorPanel';
 import { WordVectorsService, wordAtCaret } from './vectorsService';
@@ -21,6 +21,9 @@ export interface ProjectorApi {
     readonly current: ProjectionShown | undefined;
     readonly lastNeighbours: { word: string; neighbours: Array<{ word: string; similarity: number }> } | undefined;
     readonly lastSimilarity: { words: string[]; embedding: number[][]; oneHot: number[][] } | undefined;
+    readonly lastAnalogy: AnalogyShown | undefined;
+    readonly lastExport: string | undefined;
+    readonly layoutsSeen: number;
   };
 }
 
@@ -41,10 +44,20 @@ export function register(ctx: SeqLensContext): FeatureContribution<ProjectorApi>
         get lastSimilarity() {
           return projector.lastSimilarity;
         },
+        get lastAnalogy() {
+          return projector.lastAnalogy;
+        },
+        get lastExport() {
+          return projector.lastExport;
+        },
+        get layoutsSeen() {
+          return projector.layoutsSeen;
+        },
       },
     },
     commands: {
-      'seqlens.showProjector': () => projector.show(),
+      // An argument: { method, dims, limit, …, word } (the hover's link passes the word).
+      'seqlens.showProjector': (arg?: unknown) => projector.show(objectArg<Partial<ProjectRequest> & { word?: string }>(arg ?? {})),
       'seqlens.trainWorkspaceVectors': () => vectors.trainWorkspace(),
       'seqlens.loadWordVectors': async (arg?: unknown) => {
         const uri =
