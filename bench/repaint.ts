@@ -184,3 +184,69 @@ export async function measureTranslateStepper(root: string, log: (...a: unknown[
     await browser.close();
   }
 }
+
+/**
+ * The embedding projector with 100,000 points (six clusters, random), the real bundle in Chromium
+ * (software WebGL, no GPU): frames per second while panning (a pointer move every animation frame,
+ * each one a full render of every point plus labels), and the time to pick the point under the
+ * pointer on click (the page reports each pick).
+ */
+export async function measureProjector(root: string, log: (...a: unknown[]) => void, n = 100_000): Promise<{ fps: number; frameMs: number; pickMs: number; picks: number }> {
+  log(`projector: ${n.toLocaleString('en')} points in the projector webview in Chromium (software WebGL): pan frames per second, pick time`);
+  const rng = new Rng(3);
+  const coords: number[] = [];
+  const centres = Array.from({ length: 6 }, () => [rng.normal() * 5, rng.normal() * 5]);
+  for (let i = 0; i < n; i++) {
+    const c = centres[i % 6];
+    coords.push(c[0] + rng.normal(), c[1] + rng.normal());
+  }
+  const words = Array.from({ length: n }, (_, i) => `w${i}`);
+  const { browser, page } = await openWebviewPage(root, 'projector', '--vscode-editor-background:#1e1e1e;--vscode-foreground:#ccc;--vscode-descriptionForeground:#999;--vscode-charts-blue:#3794ff;--vscode-charts-orange:#d18616;--vscode-focusBorder:#0078d4', { width: 1200, height: 800 });
+  try {
+    await page.evaluate((p: { words: string[]; coords: number[] }) => {
+      window.postMessage({ type: 'projection/show', projection: { vectorsLabel: 'bench', method: 'pca', dims: 2, words: p.words, coords: p.coords, explained: [0.1, 0.1], leftOut: 0, ms: 0 } }, '*');
+    }, { words, coords });
+    await page.waitForFunction(() => document.getElementById('app')?.dataset.state === 'shown' && !!document.getElementById('proj-canvas'));
+    const r = await page.evaluate(async () => {
+      const stage = document.getElementById('proj-stage')!;
+      const box = stage.getBoundingClientRect();
+      const at = (x: number, y: number) => ({ clientX: box.left + x, clientY: box.top + y, pointerId: 1, bubbles: true });
+      stage.dispatchEvent(new PointerEvent('pointerdown', at(300, 300)));
+      const frames = 90;
+      let k = 0;
+      const t0 = performance.now();
+      await new Promise<void>((done) => {
+        const f = () => {
+          k++;
+          stage.dispatchEvent(new PointerEvent('pointermove', at(300 + k * 3, 300 + (k % 20))));
+          if (k < frames) requestAnimationFrame(f);
+          else done();
+        };
+        requestAnimationFrame(f);
+      });
+      // One pixel read forces the last frame to finish.
+      const gl = (document.getElementById('proj-canvas') as HTMLCanvasElement).getContext('webgl2') ?? (document.getElementById('proj-canvas') as HTMLCanvasElement).getContext('webgl');
+      gl?.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+      const seconds = (performance.now() - t0) / 1000;
+      stage.dispatchEvent(new PointerEvent('pointerup', at(300 + k * 3, 300)));
+      // Clicks without a drag: each one picks.
+      for (let i = 0; i < 40; i++) {
+        const x = 50 + ((i * 97) % 800);
+        const y = 50 + ((i * 61) % 500);
+        stage.dispatchEvent(new PointerEvent('pointerdown', at(x, y)));
+        stage.dispatchEvent(new PointerEvent('pointerup', at(x, y)));
+      }
+      return { fps: frames / seconds };
+    });
+    const perf = ((await page.evaluate(() => (window as unknown as { __messages: unknown[] }).__messages)) as Array<{ type: string; what?: string; ms?: number }>).filter((m) => m.type === 'perf/paint');
+    const med = (a: number[]) => {
+      const s = [...a].sort((x, y) => x - y);
+      return s.length ? s[Math.floor(s.length / 2)] : NaN;
+    };
+    const frames = perf.filter((m) => m.what === 'frame').map((m) => m.ms!);
+    const picks = perf.filter((m) => m.what === 'pick').map((m) => m.ms!);
+    return { fps: r.fps, frameMs: med(frames), pickMs: med(picks), picks: picks.length };
+  } finally {
+    await browser.close();
+  }
+}

@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { measureDashboardRepaint, measureRepaint, measureTransformerGrid, measureTranslateStepper } from './repaint';
+import { measureDashboardRepaint, measureProjector, measureRepaint, measureTransformerGrid, measureTranslateStepper } from './repaint';
 import { median, type BenchRow } from './result';
 import { benchTrainInEditor, benchTranslateFile } from './trainInEditor';
 import { benchVectorFiles } from './vectorFiles';
@@ -248,6 +248,17 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
       return [{ name: 'repaint', unit: 'ms', value: repaint.median, reference: 'frame budget', referenceValue: 16, ratio: 16 / repaint.median, target: '≤ 16 ms (ratio ≥ 1)', note: `p95 ${repaint.p95.toFixed(2)} ms over ${repaint.count} steps` }];
     } catch (e) {
       return [{ name: 'repaint', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` }];
+    }
+  },
+  projector: async () => {
+    try {
+      const r = await measureProjector(ROOT, log);
+      return [
+        { name: 'projector-pan', unit: 'frames/s', value: r.fps, reference: 'budget', referenceValue: 50, ratio: r.fps / 50, target: '≥ 50 frames/s (ratio ≥ 1)', note: `100,000 points, software WebGL (no GPU); the page's own draw ${r.frameMs.toFixed(1)} ms a frame` },
+        { name: 'projector-pick', unit: 'ms', value: r.pickMs, reference: 'budget', referenceValue: 5, ratio: 5 / r.pickMs, target: '≤ 5 ms (ratio ≥ 1)', note: `median of ${r.picks} clicks over 100,000 points` },
+      ];
+    } catch (e) {
+      return [{ name: 'projector-pan', unit: 'frames/s', value: NaN, reference: 'budget', referenceValue: 50, ratio: null, target: '≥ 50 frames/s', note: `skipped: ${(e as Error).message}` }];
     }
   },
   'dashboard-repaint': async () => {
