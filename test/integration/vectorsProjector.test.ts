@@ -166,4 +166,20 @@ describe('SeqLens: Show Embedding Projector', function () {
     await vscode.commands.executeCommand('seqlens.showProjector', args[0]);
     await waitFor('the word selected on the map', () => api.projector.lastNeighbours?.word === 'boat');
   });
+
+  it('a word-vector run in the Runs view opens in the projector with its own vectors', async function () {
+    this.timeout(240_000);
+    const r = (await vscode.commands.executeCommand('seqlens.trainModel', { task: 'word2vec', model: 'skipgram', data: 'builtin:grammar', preset: 'small', timeLimit: 0, options: { epochs: 1 }, name: 'vectors for the projector' })) as { dir: string; id: string } | undefined;
+    assert.ok(r, `started (${api.lastNotice})`);
+    try {
+      await waitFor('the run to finish', () => api.training.service.list().find((x) => x.dir === r.dir && x.state === 'done' && x.hasCheckpoint), 180_000);
+      const p = (await vscode.commands.executeCommand('seqlens.showRunInProjector', { dir: r.dir })) as { vectorsLabel: string; words: string[] } | undefined;
+      assert.ok(p, `projected (${api.lastNotice})`);
+      assert.strictEqual(p.vectorsLabel, r.id, 'the map is labelled with the run');
+      assert.ok(p.words.length > 20 && p.words.length < 20_000, `the run's own vocabulary (${p.words.length} words)`);
+      if (harness.available) await waitFor('the run\'s map', () => panel<boolean>(`(document.getElementById('proj-header')?.textContent ?? '').includes('${r.id}')`), 30_000);
+    } finally {
+      await api.vectors.use(undefined); // the embedded vectors again, for the suites after this one
+    }
+  });
 });

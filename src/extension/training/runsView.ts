@@ -49,7 +49,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunSummary>, vs
     item.description = [state + (position && position > 0 ? ` #${position}` : ''), headline(r.metrics), r.model ? `${r.task} · ${r.model}` : ''].filter(Boolean).join(' · ');
     const [icon, colour] = ICONS[state] ?? ['circle-outline'];
     item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
-    item.contextValue = `seqlensRun.${state}${r.hasCheckpoint ? '.model' : ''}`;
+    // " vectors" marks a word-vector run's model (Show in Embedding Projector).
+    item.contextValue = `seqlensRun.${state}${r.hasCheckpoint ? '.model' : ''}${r.hasCheckpoint && (r.task ?? r.config?.task) === 'word2vec' ? ' vectors' : ''}`;
     item.tooltip = new vscode.MarkdownString(
       [`**${r.name}** (${r.id})`, `state: ${state}`, r.config ? `task ${r.config.task}, model ${r.config.model}, data \`${path.basename(r.config.data)}\`, seed ${r.config.seed}` : '', r.problem ? `⚠ ${r.problem}` : '', ...Object.entries(r.metrics).map(([k, v]) => `${k}: ${typeof v === 'number' ? +v.toFixed(4) : v}`)].filter(Boolean).join('\n\n'),
     );

@@ -25,6 +25,8 @@ export interface ProjectorApi {
     readonly lastExport: string | undefined;
     readonly layoutsSeen: number;
   };
+  /** The vector set in use ('default': the embedded one), and setting it (tests put the default back). */
+  vectors: { readonly active: string; use(file: string | undefined): Promise<void> };
 }
 
 export function register(ctx: SeqLensContext): FeatureContribution<ProjectorApi> {
@@ -34,6 +36,12 @@ export function register(ctx: SeqLensContext): FeatureContribution<ProjectorApi>
   ctx.register(vscode.languages.registerHoverProvider(hoverLanguages(), new SimilarityHover(ctx, vectors)));
   return {
     api: {
+      vectors: {
+        get active() {
+          return vectors.active;
+        },
+        use: (file) => vectors.useFile(file),
+      },
       projector: {
         get current() {
           return projector.current;
@@ -58,6 +66,13 @@ export function register(ctx: SeqLensContext): FeatureContribution<ProjectorApi>
     commands: {
       // An argument: { method, dims, limit, …, word } (the hover's link passes the word).
       'seqlens.showProjector': (arg?: unknown) => projector.show(objectArg<Partial<ProjectRequest> & { word?: string }>(arg ?? {})),
+      // The Runs view's word-vector runs: their vectors become the ones in use, then the map.
+      'seqlens.showRunInProjector': async (arg?: unknown) => {
+        const dir = typeof arg === 'string' ? arg : objectArg<{ dir: string }>(arg).dir;
+        if (!dir) return undefined;
+        const loaded = await vectors.load(vscode.Uri.file(path.join(dir, 'checkpoint')));
+        return loaded ? projector.show({}) : undefined;
+      },
       'seqlens.trainWorkspaceVectors': () => vectors.trainWorkspace(),
       'seqlens.loadWordVectors': async (arg?: unknown) => {
         const uri =

@@ -99,7 +99,9 @@ export class ProjectorPanel implements vscode.Disposable {
 
   private vectorsLabel(): string {
     const active = this.vectors.active;
-    return active === 'default' ? 'the embedded WordNet vectors' : path.basename(active);
+    if (active === 'default') return 'the embedded WordNet vectors';
+    // A run's checkpoint folder goes by its run's name.
+    return path.basename(active) === 'checkpoint' ? path.basename(path.dirname(active)) : path.basename(active);
   }
 
   private async project(request: ProjectRequest): Promise<ProjectionShown | undefined> {
