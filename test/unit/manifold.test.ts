@@ -103,6 +103,44 @@ test('UMAP: ρ, σ and the fuzzy graph equal umap-learn fuzzy_simplicial_set on 
   }
 });
 
+test('PCA equals numpy\'s SVD of the mean-centred data up to sign', async () => {
+  const p = await pca(X, n, d, 2);
+  for (let c = 0; c < 2; c++) {
+    const ours = Array.from({ length: n }, (_, i) => p.coords[i * 2 + c]);
+    const theirs = ref.pcaEmbedding.map((row) => row[c]);
+    const sign = Math.sign(ours.reduce((s, v, i) => s + v * theirs[i], 0));
+    ours.forEach((v, i) => assert.ok(Math.abs(sign * v - theirs[i]) < 2e-3, `component ${c + 1}, row ${i}: ${sign * v} vs ${theirs[i]}`));
+  }
+});
+
+test('odd vocabularies map: numbers, emoji, Korean and a duplicated word; one or two words by PCA, a clear message for UMAP', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 120_000 });
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'seqlens-vocab-'));
+  try {
+    const rng = new Rng(2);
+    const words = ['42', '😀', '강', '강', 'river', 'ünï', '3.14', '—', 'a', 'b'];
+    const file = path.join(dir, 'odd.txt');
+    fs.writeFileSync(file, `${words.length} 8\n` + words.map((w) => `${w} ${Array.from({ length: 8 }, () => rng.normal().toFixed(4)).join(' ')}`).join('\n') + '\n');
+    for (const method of ['pca', 'umap', 'tsne']) {
+      const r = cli('project', '--vectors', file, '--method', method, '--json');
+      assert.equal(r.status, 0, `${method}: ${r.stderr}`);
+      const j = JSON.parse(r.stdout) as { words: string[]; coords: number[][] };
+      assert.equal(j.words.length, words.length, `${method}: every row, duplicates too`);
+      assert.ok(j.coords.flat().every(Number.isFinite), `${method}: finite`);
+    }
+    const two = path.join(dir, 'two.txt');
+    fs.writeFileSync(two, '2 3\nhello 1 2 3\nworld 1 2 3.5\n');
+    const r2 = cli('project', '--vectors', two, '--json');
+    assert.equal(r2.status, 0, r2.stderr);
+    assert.equal((JSON.parse(r2.stdout) as { coords: number[][] }).coords.length, 2);
+    const u2 = cli('project', '--vectors', two, '--method', 'umap');
+    assert.equal(u2.status, 2);
+    assert.match(u2.stderr, /2 words: UMAP needs at least 4 \(use --method pca\)/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('trustworthiness equals scikit-learn trustworthiness(metric="cosine") on a random and a PCA map', async () => {
   const random = await trustworthiness(X, n, d, Float32Array.from(ref.randomEmbedding.flat()), 2, 10);
   const pcaMap = await trustworthiness(X, n, d, Float32Array.from(ref.pcaEmbedding.flat()), 2, 10);
