@@ -389,17 +389,10 @@ function selectWord(i: number): void {
   host.post({ type: 'word/select', word: shown.words[i] });
 }
 
-function showNeighbours(r: NeighboursShown): void {
-  neighbours = r.neighbours.map((n) => index.get(n.word)).filter((i): i is number => i !== undefined);
-  neighboursBox.replaceChildren(
-    el('p', { class: 'note' }, r.neighbours.length ? `Nearest to “${r.word}” by cosine in the original space (on the map they may sit apart: two dimensions keep ${shown ? (shown.explained.reduce((a, b) => a + b, 0) * 100).toFixed(0) : '?'}% of the variance).` : `“${r.word}” has no neighbours here.`),
-    el('ol', { id: 'proj-neighbour-list' }),
-  );
-  const find = el(UI.button, { id: 'proj-occurrences', appearance: 'secondary' }, `Find “${r.word}” in the workspace`);
-  find.addEventListener('click', () => host.post({ type: 'word/occurrences', word: r.word }));
-  neighboursBox.append(find);
-  const list = neighboursBox.querySelector('ol')!;
-  for (const n of r.neighbours) {
+/** Words with their cosine, as a list whose items select the word on the map. */
+function wordList(id: string, items: Array<{ word: string; similarity: number }>): HTMLOListElement {
+  const list = el('ol', { id });
+  for (const n of items) {
     const li = el('li', { 'data-word': n.word }, `${n.word}  ${n.similarity.toFixed(3)}`);
     li.addEventListener('click', () => {
       const i = index.get(n.word);
@@ -407,6 +400,18 @@ function showNeighbours(r: NeighboursShown): void {
     });
     list.append(li);
   }
+  return list;
+}
+
+function showNeighbours(r: NeighboursShown): void {
+  neighbours = r.neighbours.map((n) => index.get(n.word)).filter((i): i is number => i !== undefined);
+  neighboursBox.replaceChildren(
+    el('p', { class: 'note' }, r.neighbours.length ? `Nearest to “${r.word}” by cosine in the original space (on the map they may sit apart: two dimensions keep ${shown ? (shown.explained.reduce((a, b) => a + b, 0) * 100).toFixed(0) : '?'}% of the variance).` : `“${r.word}” has no neighbours here.`),
+    wordList('proj-neighbour-list', r.neighbours),
+  );
+  const find = el(UI.button, { id: 'proj-occurrences', appearance: 'secondary' }, `Find “${r.word}” in the workspace`);
+  find.addEventListener('click', () => host.post({ type: 'word/occurrences', word: r.word }));
+  neighboursBox.append(find);
   status.textContent = `“${r.word}”: ${r.neighbours.length} nearest words lit in blue.`;
   recolour();
   draw();
@@ -488,17 +493,8 @@ function showAnalogy(r: AnalogyShown): void {
   analogyBox.replaceChildren(
     el('h3', {}, 'Analogy'),
     el('p', { class: 'note' }, `${r.a} : ${r.b} :: ${r.c} : ? — the words nearest to ${r.b} − ${r.a} + ${r.c} (cosine, the three left out).${analogy ? ' Arrows on the map: ' + r.a + ' → ' + r.b + ' and ' + r.c + ' → ' + best.word + '; parallel arrows are the analogy holding.' : ids.some((i) => i === undefined) ? ' Some of these words are not on the map (raise the number of points).' : ''}`),
-    el('ol', { id: 'proj-analogy-list' }),
+    wordList('proj-analogy-list', r.answers),
   );
-  const list = analogyBox.querySelector('ol')!;
-  for (const n of r.answers) {
-    const li = el('li', { 'data-word': n.word }, `${n.word}  ${n.similarity.toFixed(3)}`);
-    li.addEventListener('click', () => {
-      const i = index.get(n.word);
-      if (i !== undefined) selectWord(i);
-    });
-    list.append(li);
-  }
   status.textContent = best ? `${r.a} : ${r.b} :: ${r.c} : ${best.word}` : 'no answer';
   draw();
 }
