@@ -26,6 +26,7 @@ import { translate, translationModelFromCheckpoint } from './training/trainTrans
 import { corpusBleu } from './metrics/bleu';
 import { Vocab } from './vocab';
 import { loadVectors } from './vectorsArg';
+import { detokenizeFor } from './detokenize';
 import { STATE_NAMES } from '../protocol/trace';
 import { Args, isPositiveInt, num, result, str, TaskError, TaskHooks, TaskResult } from './taskArgs';
 import { readTaskData } from './trainTask';
@@ -204,13 +205,13 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
           if (hooks?.shouldStop?.()) throw new TaskError('translate: stopped');
           const group = order.slice(at, at + FILE_BATCH);
           const outs = await m.model.decodeBatch(group.map((i) => sourceIds(m.sourceVocab, sources[i]).ids));
-          group.forEach((i, k) => (translations[i] = outs[k].map((id) => m.targetVocab.word(id)).join(' ')));
+          group.forEach((i, k) => (translations[i] = detokenizeFor(outs[k].map((id) => m.targetVocab.word(id)), m.targetVocab).text));
           hooks?.progress(`translated ${Math.min(at + FILE_BATCH, order.length)} of ${order.length} lines`);
         }
       } else {
         for (let i = 0; i < lines.length; i++) {
           if (hooks?.shouldStop?.()) throw new TaskError('translate: stopped');
-          if (sources[i].length) translations[i] = (await translate(m.model, m.sourceVocab, m.targetVocab, lines[i].split('\t')[0], beam)).output.join(' ');
+          if (sources[i].length) translations[i] = (await translate(m.model, m.sourceVocab, m.targetVocab, lines[i].split('\t')[0], beam)).text;
           if ((i + 1) % 100 === 0) hooks?.progress(`translated ${i + 1} of ${lines.length} lines`);
         }
       }
@@ -244,6 +245,7 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
       source: r.source,
       output: r.output,
       text: outText,
+      outputOffsets: r.outputOffsets,
       attention: r.attention,
       ...(crossAttention ? { crossAttention } : {}),
       kind: r.kind,
@@ -298,7 +300,8 @@ export async function evalTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> 
     try {
       if (beam > 1 && m.kind === 'transformer') throw new TaskError('eval: --beam is available for the recurrent models; the Transformer decodes greedily');
       const hyps: string[] = [];
-      for (const p of pairs) hyps.push((await translate(m.model, m.sourceVocab, m.targetVocab, p.source, beam)).output.join(' '));
+      // Detokenized output against the raw references (13a tokenizes both), as sacreBLEU scores.
+      for (const p of pairs) hyps.push((await translate(m.model, m.sourceVocab, m.targetVocab, p.source, beam)).text);
       const bleu = corpusBleu(hyps, pairs.map((p) => p.target)).score;
       return result({ bleu, sentences: pairs.length }, `BLEU ${bleu.toFixed(2)} on ${pairs.length} pairs${beam > 1 ? ` (beam ${beam})` : ' (greedy)'}`);
     } finally {

@@ -15,6 +15,7 @@
  *            continued from there on the model's own words;
  *   unknown  source positions outside the model's vocabulary (read as <unk>).
  */
+import { detokenizeFor } from './detokenize';
 import { pairTokens } from './data/pairs';
 import { Seq2Seq } from './models/seq2seq';
 import type { TranslationModel } from './training/trainTranslation';
@@ -131,6 +132,7 @@ export async function translationView(model: TranslationModel, sourceVocab: Voca
   }
 
   const output = outIds.map(word);
+  const written = detokenizeFor(output, targetVocab);
   return {
     kind: recurrent ? 'seq2seq' : 'transformer',
     attentionKind,
@@ -139,7 +141,8 @@ export async function translationView(model: TranslationModel, sourceVocab: Voca
     caseFolded,
     knownWords: sourceVocab.size - SPECIALS.length,
     output,
-    text: output.join(' '),
+    text: written.text,
+    outputOffsets: written.offsets,
     attention: path.attention.slice(0, outIds.length),
     steps,
     beamWidth,

@@ -63,7 +63,10 @@ export interface TranslationView {
   /** How many words the model's source vocabulary has (special tokens excluded). */
   knownWords: number;
   output: string[];
+  /** The output as the target language writes it (detokenized). */
   text: string;
+  /** Each output token's [start, end) in `text`: the panel spaces the tokens as the text does. */
+  outputOffsets?: Array<[number, number]>;
   /** [output step][source position] (rows empty without attention). */
   attention: number[][];
   steps: DecoderStep[];
@@ -82,6 +85,8 @@ export interface Comparison {
   modelLabel: string;
   attentionKind: LensAttentionKind;
   output: string[];
+  /** The output detokenized. */
+  text?: string;
   /** The context vector of the no-attention model (the same at every step); empty otherwise. */
   context: number[];
   /** Per output step, the attention row (empty rows without attention). */

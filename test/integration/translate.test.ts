@@ -28,7 +28,8 @@ describe('SeqLens: Translate Selection', function () {
     const r = (await vscode.commands.executeCommand('seqlens.translateSelection')) as { source: string[]; output: string[]; attention: number[][]; text: string } | undefined;
     assert.ok(r, `translated (${api.lastNotice})`);
     assert.deepStrictEqual(r.source, ['the', 'small', 'cat', 'ate', 'the', 'bread', 'in', 'the', 'park', 'yesterday', '.']);
-    assert.strictEqual(r.text, '어제 작은 고양이가 공원에서 빵을 먹었다 .');
+    assert.strictEqual(r.text, '어제 작은 고양이가 공원에서 빵을 먹었다.', 'written as Korean writes it (no space before the full stop)');
+    assert.strictEqual(r.output.join(' '), '어제 작은 고양이가 공원에서 빵을 먹었다 .');
     assert.strictEqual(r.attention.length, r.output.length);
     for (const row of r.attention) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4, 'each row sums to 1');
     // Crossing attention: 어제 (first) looks at "yesterday" (9), 먹었다 (second to last) at "ate" (3).
@@ -157,7 +158,7 @@ describe('SeqLens: Translate Selection', function () {
     assert.notStrictEqual(await panel<string>(`document.querySelector('#output [data-t="3"]').textContent`), '공원에서', 'looking at "bread" it writes something else');
     await harness.screenshot('translate-whatif-dark');
     await harness.click('#whatif-reset');
-    await waitFor('the model\'s own attention again', () => panel<boolean>(`document.getElementById('whatif').hidden && document.getElementById('output').textContent === '어제 작은 고양이가 공원에서 빵을 먹었다 .'`), 30_000);
+    await waitFor('the model\'s own attention again', () => panel<boolean>(`document.getElementById('whatif').hidden && document.getElementById('output').textContent === '어제 작은 고양이가 공원에서 빵을 먹었다.'`), 30_000);
   });
 
   it('feeds a reference from a source<TAB>target line: teacher-forced beside free-running, and marks unknown words with an offer to train', async function () {

@@ -99,7 +99,8 @@ test('train --task translate, then translate --json with the attention matrix (g
   for (const [model, beam] of [[out, '1'], [out, '3'], [outT, '1']]) {
     const t = JSON.parse(seqlens('translate', '--model', model, '--text', 'red cat', '--beam', beam, '--json').stdout);
     assert.deepEqual(t.source, ['red', 'cat']);
-    assert.equal(t.text, t.output.join(' '));
+    assert.equal(t.text.replace(/\s+/g, ''), t.output.join(''), 'the text is the tokens, spaced as the language writes them');
+    assert.ok(!/ [.,!?]/.test(t.text), `no space before punctuation: ${t.text}`);
     assert.equal(t.attention.length, t.output.length);
     for (const row of t.attention) {
       assert.equal(row.length, 2);

@@ -73,7 +73,9 @@ for (const id of ['en-ko', 'en-ko-additive', 'en-ko-no-attention', 'en-ko-transf
 test('a reference the model writes itself: free-running and teacher-forced probabilities agree at every step', async () => {
   const { model, sv, tv } = load('en-ko');
   const v = await translationView(model, sv, tv, SENTENCE, { reference: REFERENCE });
-  assert.equal(v.text, REFERENCE);
+  assert.equal(v.output.join(' '), REFERENCE);
+  assert.equal(v.text, '어제 작은 고양이가 공원에서 빵을 먹었다.', 'written as Korean writes it: no space before the full stop');
+  assert.deepEqual(v.outputOffsets!.map(([s, e]) => v.text.slice(s, e)), v.output, 'every token found at its offsets');
   assert.equal(v.forced!.firstDivergence, null);
   assertClose(v.forced!.freeReferenceP as number[], v.forced!.referenceLogProb.map(Math.exp), 1e-5, 'p(reference word) free vs forced');
   assert.deepEqual(v.forced!.predicted.slice(0, -1), v.output, 'fed the reference, it predicts the reference');

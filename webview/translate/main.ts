@@ -170,10 +170,14 @@ function renderSource(t: TranslationShown): void {
       return i ? [document.createTextNode(' '), span] : [span];
     }),
   );
+  // Spaced as the target language writes the text (no space before "." in English or Korean, one
+  // before "?" in French), each token still its own span for the map and the stepper.
+  const offsets = t.outputOffsets;
   outputLine.replaceChildren(
     ...t.output.flatMap((w, i) => {
       const span = el('span', { class: 'word', 'data-t': String(i), tabindex: '-1' }, w);
-      return i ? [document.createTextNode(' '), span] : [span];
+      const spaced = offsets && offsets.length === t.output.length ? i > 0 && offsets[i][0] > offsets[i - 1][1] : i > 0;
+      return spaced ? [document.createTextNode(' '), span] : [span];
     }),
   );
 }
@@ -341,9 +345,9 @@ function renderComparison(t: TranslationShown): void {
     return;
   }
   compareSection.hidden = false;
-  const side = (label: string, output: string[], kind: string, context: number[], error?: string) => {
+  const side = (label: string, output: string, kind: string, context: number[], error?: string) => {
     const box = el('div', { class: `side side-${kind === 'none' ? 'bottleneck' : 'attention'}` });
-    box.append(el('h4', {}, label), el('div', { class: 'sentence output' }, error ? '' : output.join(' ')));
+    box.append(el('h4', {}, label), el('div', { class: 'sentence output' }, error ? '' : output));
     if (error) box.append(el('p', { class: 'status error' }, error));
     if (kind === 'none') {
       const canvas = el('canvas', { class: 'bottleneck-strip', role: 'img', 'aria-label': `The single context vector, ${context.length} units` });
@@ -352,8 +356,8 @@ function renderComparison(t: TranslationShown): void {
     } else box.append(el('p', { class: 'note' }, `At each of its ${output.length + 1} steps the decoder looks back at all ${t.source.length} encoder states and mixes them by its attention weights.`));
     return box;
   };
-  const mine = side(t.modelLabel, t.output, t.attentionKind, t.attentionKind === 'none' ? (t.steps[0]?.context ?? []) : []);
-  const other = side(c.modelLabel, c.output, c.attentionKind, c.context, c.error);
+  const mine = side(t.modelLabel, t.text, t.attentionKind, t.attentionKind === 'none' ? (t.steps[0]?.context ?? []) : []);
+  const other = side(c.modelLabel, c.text ?? c.output.join(' '), c.attentionKind, c.context, c.error);
   const pair = el('div', { class: 'sides' });
   if (t.attentionKind === 'none') pair.append(mine, other);
   else pair.append(other, mine);
@@ -486,7 +490,7 @@ function snapshot(): string {
     value: (i, j) => rows[i][j],
     colour: (w) => [br + (r - br) * w, bg + (g - bg) * w, bb + (b - bb) * w],
     cell: 26,
-    caption: `${t.source.join(' ')} → ${t.output.join(' ')} (${t.modelLabel})`,
+    caption: `${t.source.join(' ')} → ${t.text} (${t.modelLabel})`,
   });
 }
 exportPng.addEventListener('click', () => shown && host.post({ type: 'export', format: 'png', dataUrl: snapshot(), name: 'translation-attention' }));

@@ -5,6 +5,7 @@
  * epoch, early stopping that keeps the best weights, and BLEU on the held-out
  * test pairs at the end.
  */
+import { detokenizeFor } from '../detokenize';
 import { sourceIds } from '../translationLens';
 import * as tf from '@tensorflow/tfjs';
 import { Pair, EncodedPair, encodePairs, makePairBatch, pairBatches, pairTokens, splitPairs } from '../data/pairs';
@@ -104,17 +105,20 @@ export interface TranslationResult {
   metrics: { testBleu: number; validationLoss: number; validationBleu: number; trainPairs: number; testPairs: number };
 }
 
-export async function translate(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; attention: number[][] }> {
+/** A sentence translated: its source tokens, the output tokens, the output as the target language writes it (detokenized), and the attention. */
+export async function translate(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; text: string; attention: number[][] }> {
   const source = pairTokens(sentence);
   const ids = sourceIds(sourceVocab, source).ids; // "The" read as "the" where only the lowercased word is known
   if (beam > 1 && !(model instanceof Seq2Seq)) throw new Error('beam search is available for the recurrent encoder-decoder; the Transformer decodes greedily');
   const d = beam > 1 ? await (model as Seq2Seq).beamSearch(ids, beam) : await model.decode(ids);
-  return { source, output: d.ids.map((i) => targetVocab.word(i)), attention: d.attention };
+  const output = d.ids.map((i) => targetVocab.word(i));
+  return { source, output, text: detokenizeFor(output, targetVocab).text, attention: d.attention };
 }
 
 export async function evaluateBleu(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, pairs: readonly Pair[], beam = 1): Promise<number> {
   const hyps: string[] = [];
-  for (const p of pairs) hyps.push((await translate(model, sourceVocab, targetVocab, p.source, beam)).output.join(' '));
+  // Detokenized hypotheses against the raw references, as sacreBLEU scores them (13a tokenizes both).
+  for (const p of pairs) hyps.push((await translate(model, sourceVocab, targetVocab, p.source, beam)).text);
   return corpusBleu(hyps, pairs.map((p) => p.target)).score;
 }
 
@@ -191,7 +195,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
           lastValidation = { loss, bleu };
           if (o.onEvaluation) {
             const outputs = [];
-            for (const p of probes) outputs.push({ ...p, output: (await translate(model, sourceVocab, targetVocab, p.input)).output.join(' ') });
+            for (const p of probes) outputs.push({ ...p, output: (await translate(model, sourceVocab, targetVocab, p.input)).text });
             o.onEvaluation(epoch, step, outputs);
           }
           return { loss, bleu };

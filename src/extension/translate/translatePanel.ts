@@ -234,7 +234,7 @@ export class TranslatePanel implements vscode.Disposable {
     try {
       const r = await this.ctx.engine.request('task/run', { verb: 'translate', options: { model: other, text, 'top-k': 1 } }, { token });
       const j = r.json as TranslationView;
-      return { modelId: other, modelLabel, attentionKind: j.attentionKind, output: j.output, context: j.attentionKind === 'none' ? (j.steps[0]?.context ?? []) : [], attention: j.attention };
+      return { modelId: other, modelLabel, attentionKind: j.attentionKind, output: j.output, text: j.text, context: j.attentionKind === 'none' ? (j.steps[0]?.context ?? []) : [], attention: j.attention };
     } catch (e) {
       return { modelId: other, modelLabel, attentionKind: other === NO_ATTENTION_ID ? 'none' : 'dot', output: [], context: [], attention: [], error: e instanceof Error ? e.message : String(e) };
     }
