@@ -10,6 +10,7 @@
  * », and after « (the way its references write it: Tatoeba's French uses a plain space there 4 times
  * in 5, a narrow no-break space otherwise); English, Korean and the rest put none before ? ! : ;.
  */
+import { CONTINUATION, joinPieces } from './subword';
 import type { Vocab } from './vocab';
 
 export type TargetLanguage = 'fr' | 'en' | 'ko' | 'other';
@@ -85,7 +86,24 @@ export function languageOfVocab(vocab: Vocab): TargetLanguage {
   return lang;
 }
 
-/** The tokens of a translation as text in its target vocabulary's language. */
+/**
+ * The tokens of a translation as text in its target vocabulary's language. A subword vocabulary's
+ * pieces are joined into words first; the offsets are still one per token (each piece its part of
+ * its word).
+ */
 export function detokenizeFor(tokens: readonly string[], targetVocab: Vocab): Detokenized {
-  return detokenize(tokens, languageOfVocab(targetVocab));
+  const language = languageOfVocab(targetVocab);
+  if (!targetVocab.subword) return detokenize(tokens, language);
+  const { words, groups } = joinPieces(tokens);
+  const d = detokenize(words, language);
+  const offsets: Array<[number, number]> = [];
+  groups.forEach((g, w) => {
+    let at = d.offsets[w][0];
+    for (const i of g) {
+      const len = tokens[i].endsWith(CONTINUATION) ? tokens[i].length - CONTINUATION.length : tokens[i].length;
+      offsets[i] = [at, at + len];
+      at += len;
+    }
+  });
+  return { text: d.text, offsets };
 }

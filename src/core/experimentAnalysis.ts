@@ -26,7 +26,7 @@ import { readRunConfig, readRunStatus } from './runs/runs';
 import { Args, result, str, TaskError, TaskHooks, TaskResult } from './taskArgs';
 import { tokenize } from './tokenizer';
 import { translate, translationModelFromCheckpoint, TRANSLATION_DEFAULTS } from './training/trainTranslation';
-import { BOS_ID, Vocab } from './vocab';
+import { BOS_ID, Vocab, vocabFromMeta } from './vocab';
 
 type Runs = Record<string, string>;
 
@@ -163,8 +163,8 @@ async function bleuByLength(def: ExperimentDef, runs: Runs, hooks: TaskHooks): P
     const model = translationModelFromCheckpoint(meta.kind, meta.config);
     model.setWeights(weights);
     tf.dispose(Object.values(weights));
-    const sv = new Vocab(meta.sourceVocab as string[]);
-    const tv = new Vocab(meta.targetVocab as string[]);
+    const sv = vocabFromMeta(meta.sourceVocab, meta.sourceSubword);
+    const tv = vocabFromMeta(meta.targetVocab, meta.targetSubword);
     try {
       const hyps: string[] = [];
       for (const p of test) hyps.push((await translate(model, sv, tv, p.source)).output.join(' '));

@@ -24,7 +24,7 @@ import { makeBatch } from './training/trainLanguageModel';
 import { maskedSparseCrossEntropy } from './training/losses';
 import { translate, translationModelFromCheckpoint } from './training/trainTranslation';
 import { corpusBleu } from './metrics/bleu';
-import { Vocab } from './vocab';
+import { Vocab, vocabFromMeta } from './vocab';
 import { loadVectors } from './vectorsArg';
 import { detokenizeFor } from './detokenize';
 import { STATE_NAMES } from '../protocol/trace';
@@ -181,7 +181,7 @@ function loadTranslationModel(a: Args, hooks?: TaskHooks) {
   const model = translationModelFromCheckpoint(meta.kind, meta.config);
   model.setWeights(weights);
   tf.dispose(Object.values(weights));
-  return { model, kind: meta.kind, sourceVocab: new Vocab(meta.sourceVocab as string[]), targetVocab: new Vocab(meta.targetVocab as string[]) };
+  return { model, kind: meta.kind, sourceVocab: vocabFromMeta(meta.sourceVocab, meta.sourceSubword), targetVocab: vocabFromMeta(meta.targetVocab, meta.targetSubword) };
 }
 
 export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> {
@@ -197,7 +197,7 @@ export async function translateTask(a: Args, hooks?: TaskHooks): Promise<TaskRes
       const lines = readTaskData(a, file, hooks).split(/\r?\n/);
       if (lines.length && lines[lines.length - 1] === '') lines.pop();
       const translations: string[] = new Array(lines.length).fill('');
-      const sources = lines.map((l) => pairTokens(l.split('\t')[0]));
+      const sources = lines.map((l) => m.sourceVocab.pieces(pairTokens(l.split('\t')[0])));
       if (m.model instanceof Seq2Seq && beam === 1) {
         // Greedy: batches of similar length decoded together (the same outputs as one by one).
         const order = [...sources.keys()].filter((i) => sources[i].length > 0).sort((x, y) => sources[x].length - sources[y].length);

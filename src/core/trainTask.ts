@@ -23,7 +23,7 @@ import { maskedSparseCrossEntropy } from './training/losses';
 import { makeBatch } from './training/trainLanguageModel';
 import { train } from './training/trainer';
 import { trainTranslation, TRANSLATION_DEFAULTS } from './training/trainTranslation';
-import { EOS_ID, Vocab } from './vocab';
+import { EOS_ID, Vocab, vocabFromMeta } from './vocab';
 import { trainSkipGram } from './word2vec/skipgram';
 
 /** The text of --data: a file (any common encoding) or a built-in corpus (`builtin:en-ko`, …). */
@@ -118,6 +118,9 @@ async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     vocab: undefined,
     sourceVocab: sv.toJSON(),
     targetVocab: tv.toJSON(),
+    // A subword vocabulary's merges, to split new text the same way.
+    ...(sv.subword ? { sourceSubword: sv.subword.model } : {}),
+    ...(tv.subword ? { targetSubword: tv.subword.model } : {}),
     training: { data: dataName(data), epochs: epochsRun, seed, metrics: metrics as Record<string, number> },
   });
   let evaluations = 0;
@@ -138,10 +141,11 @@ async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     shouldStop: hooks.shouldStop,
     patience: num(a, 'patience', TRANSLATION_DEFAULTS.patience ?? 2, isPositiveInt),
     minCount: num(a, 'min-count', TRANSLATION_DEFAULTS.minCount, isPositiveInt),
+    subword: num(a, 'subword', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 100_000),
     tieEmbeddings: !a.flags.has('untied'),
     validateEvery: a.flags.has('eval-every') ? num(a, 'eval-every', 0, isPositiveInt) : undefined,
     progressEvery: run ? RUN_PROGRESS_EVERY : undefined,
-    initial: from ? { weights: from.weights, sourceVocab: new Vocab(from.meta.sourceVocab as string[]), targetVocab: new Vocab(from.meta.targetVocab as string[]) } : undefined,
+    initial: from ? { weights: from.weights, sourceVocab: vocabFromMeta(from.meta.sourceVocab, from.meta.sourceSubword), targetVocab: vocabFromMeta(from.meta.targetVocab, from.meta.targetSubword) } : undefined,
     probeSentences: run?.probeSentences,
     onEvaluation: run ? (epoch, step, outputs) => run.probes(epoch, step, outputs) : undefined,
     onImproved: async (model, sv, tv, m) => {

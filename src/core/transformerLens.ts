@@ -11,7 +11,7 @@ import { loadCheckpoint } from './checkpoint';
 import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { positionalEncoding, Transformer, TransformerConfig } from './models/transformer';
 import { tokenize } from './tokenizer';
-import { Vocab, UNK_ID, BOS } from './vocab';
+import { Vocab, UNK_ID, BOS, vocabFromMeta } from './vocab';
 import { matrix } from '../protocol/matrix';
 import type { AttentionKindName, AttentionSublayer, TransformerView } from '../protocol/transformer';
 import type { TraceToken } from '../protocol/trace';
@@ -60,8 +60,8 @@ export function loadTransformer(spec: string, modelsDir: string): LoadedTransfor
       id: spec,
       label: String(meta.label ?? path.basename(dir)),
       model,
-      sourceVocab: new Vocab(meta.sourceVocab as string[]),
-      targetVocab: new Vocab(meta.targetVocab as string[]),
+      sourceVocab: vocabFromMeta(meta.sourceVocab, meta.sourceSubword),
+      targetVocab: vocabFromMeta(meta.targetVocab, meta.targetSubword),
       trainedLength: typeof training?.longestSource === 'number' ? training.longestSource : undefined,
       outputWeights,
     };

@@ -60,7 +60,7 @@ export function parseForceAttention(spec: string): { step: number; position: num
 }
 
 export async function translationView(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, text: string, options: TranslationViewOptions = {}): Promise<TranslationView> {
-  const source = pairTokens(text);
+  const source = sourceVocab.pieces(pairTokens(text));
   if (!source.length) throw new TranslationLensError('the text has no words to translate');
   const { ids, unknown, caseFolded } = sourceIds(sourceVocab, source);
   const k = Math.max(1, Math.min(options.topK ?? DEFAULT_TOP_K, 20));
@@ -78,7 +78,7 @@ export async function translationView(model: TranslationModel, sourceVocab: Voca
   const topWords = (row: Array<{ id: number; p: number }> | undefined) => (row ?? []).map((c) => ({ word: word(c.id), p: c.p }));
 
   const fa = options.forceAttention;
-  const reference = options.reference !== undefined ? pairTokens(options.reference) : undefined;
+  const reference = options.reference !== undefined ? targetVocab.pieces(pairTokens(options.reference)) : undefined;
   if (reference && !reference.length) throw new TranslationLensError('the reference has no words');
   const refIds = reference?.map((w) => targetVocab.id(w));
   const oneHot = fa ? { forceAttention: { step: fa.step, weights: source.map((_, i) => (i === fa.position ? 1 : 0)) } } : {};

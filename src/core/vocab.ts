@@ -1,4 +1,5 @@
 /** A vocabulary with the four special tokens every model here uses, in fixed places. */
+import { Bpe, trainBpe, type BpeModel } from './subword';
 
 export const PAD = '<pad>';
 export const UNK = '<unk>';
@@ -13,8 +14,11 @@ export const EOS_ID = 3;
 export class Vocab {
   readonly words: readonly string[];
   private readonly index: Map<string, number>;
+  /** A subword vocabulary: its words are byte-pair pieces, and text is split with this. */
+  readonly subword: Bpe | undefined;
 
-  constructor(words: readonly string[]) {
+  constructor(words: readonly string[], subword?: BpeModel) {
+    this.subword = subword ? new Bpe(subword) : undefined;
     for (let i = 0; i < SPECIALS.length; i++) {
       if (words[i] !== SPECIALS[i]) {
         throw new Error(`vocabulary must start with ${SPECIALS.join(' ')}; entry ${i} is ${JSON.stringify(words[i])}`);
@@ -63,4 +67,30 @@ export class Vocab {
   toJSON(): string[] {
     return [...this.words];
   }
+
+  /** Word tokens as this vocabulary reads them: themselves, or their byte-pair pieces. */
+  pieces(words: readonly string[]): string[] {
+    return this.subword ? this.subword.encode(words) : [...words];
+  }
+
+  /**
+   * A subword vocabulary trained on tokenized sentences: `merges` byte-pair merges learned from
+   * their word counts, then every piece an encoding can produce (most frequent in the sentences first).
+   */
+  static buildSubword(sentences: ReadonlyArray<readonly string[]>, merges: number): Vocab {
+    const counts = new Map<string, number>();
+    for (const s of sentences) for (const w of s) counts.set(w, (counts.get(w) ?? 0) + 1);
+    const model = trainBpe(counts, { merges });
+    const bpe = new Bpe(model);
+    const freq = new Map<string, number>(bpe.pieces().map((p) => [p, 0]));
+    for (const [w, c] of counts) for (const p of bpe.word(w)) freq.set(p, (freq.get(p) ?? 0) + c);
+    const specials = new Set<string>(SPECIALS);
+    const ordered = [...freq].filter(([p]) => !specials.has(p)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return new Vocab([...SPECIALS, ...ordered.map(([p]) => p)], model);
+  }
+}
+
+/** A vocabulary from a checkpoint's word list and, for a subword one, its merges. */
+export function vocabFromMeta(words: unknown, subword: unknown): Vocab {
+  return new Vocab(words as string[], subword && typeof subword === 'object' && Array.isArray((subword as BpeModel).merges) ? (subword as BpeModel) : undefined);
 }

@@ -71,3 +71,44 @@ test('Tatoeba French: 4,000 merges trained on 90% of the sentences write every h
   assert.ok(newCharacters < 20, `${newCharacters} pieces with new characters`);
   assert.ok(seconds < 60, `trained in ${seconds.toFixed(1)} s`);
 });
+
+test('seqlens train --subword: a translation model on pieces, saved with its merges; a word it never saw is not <unk>', () => {
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const os = require('os') as typeof import('os');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 300_000 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-bpe-'));
+  try {
+    const data = path.join(dir, 'pairs.tsv');
+    const rows: string[] = [];
+    const nouns = ['cat', 'dog', 'bird', 'horse', 'teacher', 'farmer', 'student', 'doctor'];
+    const fr = ['chat', 'chien', 'oiseau', 'cheval', 'professeur', 'fermier', 'étudiant', 'médecin'];
+    for (let i = 0; i < 400; i++) {
+      const a = i % nouns.length;
+      const b = (i * 3 + 1) % nouns.length;
+      rows.push(`the ${nouns[a]} sees the ${nouns[b]} .\tle ${fr[a]} voit le ${fr[b]} .`);
+      rows.push(`the ${nouns[a]}s see the ${nouns[b]}s .\tles ${fr[a]}s voient les ${fr[b]}s .`);
+    }
+    fs.writeFileSync(data, rows.join('\n') + '\n');
+    const out = path.join(dir, 'model');
+    const t = cli('train', '--task', 'translate', '--model', 'attention', '--data', data, '--out', out, '--epochs', '2', '--units', '32', '--subword', '60', '--json');
+    assert.equal(t.status, 0, t.stderr);
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'seqlens.json'), 'utf8')) as { sourceSubword: { merges: string[][] }; targetSubword: { merges: string[][] }; sourceVocab: string[] };
+    assert.ok(meta.sourceSubword.merges.length > 10 && meta.targetSubword.merges.length > 10, 'the merges are saved');
+    assert.ok(meta.sourceVocab.some((p) => p.endsWith('@@')), 'the vocabulary holds pieces');
+    // "cathorse" was never in the data: it is written with pieces the model knows.
+    const r = cli('translate', '--model', out, '--text', 'the cathorse sees the doctor .', '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout) as { source: string[]; output: string[]; text: string; unknown: number[]; outputOffsets: Array<[number, number]> };
+    assert.deepEqual(j.unknown, [], 'no source piece is unknown');
+    assert.ok(j.source.some((p) => p.endsWith('@@')), `the new word is written in pieces: ${j.source.join(' ')}`);
+    assert.ok(!j.text.includes('@@'), `the text joins the pieces: ${j.text}`);
+    assert.equal(j.outputOffsets.length, j.output.length);
+    j.output.forEach((p, i) => assert.equal(j.text.slice(...j.outputOffsets[i]), p.replace(/@@$/, ''), 'each piece at its offsets'));
+    // eval reads the merges back from the checkpoint and scores the joined, detokenized text.
+    const e = cli('eval', '--model', out, '--data', data);
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stdout, /BLEU \d/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -87,7 +87,8 @@ export interface EncodedPair {
 }
 
 export function encodePairs(pairs: readonly Pair[], sourceVocab: Vocab, targetVocab: Vocab, maxLength: number): EncodedPair[] {
-  return pairs.map((p) => ({ source: sourceVocab.ids(pairTokens(p.source)).slice(0, maxLength), target: targetVocab.ids(pairTokens(p.target)).slice(0, maxLength) }));
+  // A subword vocabulary reads each word as its pieces.
+  return pairs.map((p) => ({ source: sourceVocab.ids(sourceVocab.pieces(pairTokens(p.source))).slice(0, maxLength), target: targetVocab.ids(targetVocab.pieces(pairTokens(p.target))).slice(0, maxLength) }));
 }
 
 /** Batches of similar source length (less padding), in a seeded random order. */

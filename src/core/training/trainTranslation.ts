@@ -49,6 +49,8 @@ export interface TranslationOptions {
   teacherForcingDecay: number;
   teacherForcingMin: number;
   minCount: number;
+  /** Byte-pair merges per side (a subword vocabulary); 0 keeps whole words. */
+  subword: number;
   maxLength: number;
   validationPairs: number;
   testPairs: number;
@@ -90,6 +92,8 @@ export const TRANSLATION_DEFAULTS: TranslationOptions = {
   teacherForcingDecay: 1,
   teacherForcingMin: 0,
   minCount: 2,
+  /** Byte-pair merges per side; 0 keeps whole words. */
+  subword: 0,
   maxLength: 30,
   validationPairs: 1000,
   testPairs: 2000,
@@ -107,7 +111,7 @@ export interface TranslationResult {
 
 /** A sentence translated: its source tokens, the output tokens, the output as the target language writes it (detokenized), and the attention. */
 export async function translate(model: TranslationModel, sourceVocab: Vocab, targetVocab: Vocab, sentence: string, beam = 1): Promise<{ source: string[]; output: string[]; text: string; attention: number[][] }> {
-  const source = pairTokens(sentence);
+  const source = sourceVocab.pieces(pairTokens(sentence));
   const ids = sourceIds(sourceVocab, source).ids; // "The" read as "the" where only the lowercased word is known
   if (beam > 1 && !(model instanceof Seq2Seq)) throw new Error('beam search is available for the recurrent encoder-decoder; the Transformer decodes greedily');
   const d = beam > 1 ? await (model as Seq2Seq).beamSearch(ids, beam) : await model.decode(ids);
@@ -155,8 +159,14 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
   const o = { ...TRANSLATION_DEFAULTS, ...opts };
   const split = splitPairs(pairs, o.seed, o.validationPairs, o.testPairs);
   if (split.train.length === 0) throw new Error('translation: no training pairs left after the held-out split');
-  const sourceVocab = o.initial?.sourceVocab ?? Vocab.build(split.train.map((p) => pairTokens(p.source)), { minCount: o.minCount });
-  const targetVocab = o.initial?.targetVocab ?? Vocab.build(split.train.map((p) => pairTokens(p.target)), { minCount: o.minCount });
+  // Words (those seen minCount times; the rest read <unk>), or byte-pair pieces learned from the
+  // training pairs (o.subword merges a side), which write every word of known characters.
+  const side = (pick: (p: Pair) => string) => {
+    const sentences = split.train.map((p) => pairTokens(pick(p)));
+    return o.subword > 0 ? Vocab.buildSubword(sentences, o.subword) : Vocab.build(sentences, { minCount: o.minCount });
+  };
+  const sourceVocab = o.initial?.sourceVocab ?? side((p) => p.source);
+  const targetVocab = o.initial?.targetVocab ?? side((p) => p.target);
   const model = makeTranslationModel(o, sourceVocab.size, targetVocab.size);
   if (o.initial) model.setWeights(o.initial.weights);
   const probes = o.probeSentences?.length
