@@ -5,6 +5,8 @@
  * Korean word order puts them); screenshots in light and dark themes.
  */
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
@@ -198,5 +200,43 @@ describe('SeqLens: Translate Selection', function () {
     assert.ok(await panel<boolean>(`Boolean(document.getElementById('unknown-train')) && Boolean(document.getElementById('unknown-download'))`));
     await panel(`(window.scrollTo(0, 0), true)`);
     await harness.screenshot('translate-unknown-dark');
+  });
+
+  it('a subword model: pieces grouped into their words in the sentence and over the map, no <unk> for a new word, the output joined', async function () {
+    this.timeout(180_000);
+    // A small English → French model on byte-pair pieces, trained by the CLI into the workspace.
+    const ws = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const dir = path.join(ws, '.seqlens', 'subword-test');
+    fs.mkdirSync(dir, { recursive: true });
+    const nouns = ['cat', 'dog', 'bird', 'horse', 'teacher', 'farmer', 'student', 'doctor'];
+    const fr = ['chat', 'chien', 'oiseau', 'cheval', 'professeur', 'fermier', 'étudiant', 'médecin'];
+    const rows: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const a = i % 8;
+      const b = (i * 3 + 1) % 8;
+      rows.push(`the ${nouns[a]} sees the ${nouns[b]} .\tle ${fr[a]} voit le ${fr[b]} .`, `the ${nouns[a]}s see the ${nouns[b]}s .\tles ${fr[a]}s voient les ${fr[b]}s .`);
+    }
+    fs.writeFileSync(path.join(dir, 'pairs.tsv'), rows.join('\n') + '\n');
+    const model = path.join(dir, 'model');
+    const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
+    const t = spawnSync(process.execPath, [cli, 'train', '--task', 'translate', '--model', 'attention', '--data', path.join(dir, 'pairs.tsv'), '--out', model, '--epochs', '3', '--units', '32', '--subword', '60'], { encoding: 'utf8', timeout: 150_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.strictEqual(t.status, 0, t.stderr);
+    const doc = await vscode.workspace.openTextDocument({ content: 'the cathorse sees the doctors .', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false, viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    const r = (await vscode.commands.executeCommand('seqlens.translateSelection', { model })) as { source: string[]; output: string[]; text: string; unknown: number[] } | undefined;
+    assert.ok(r, `translated (${api.lastNotice})`);
+    assert.deepStrictEqual(r.unknown, [], 'no piece of the new word is unknown');
+    assert.ok(r.source.some((p) => p.endsWith('@@')), `the new word in pieces: ${r.source.join(' ')}`);
+    assert.ok(!r.text.includes('@@'), r.text);
+    if (!harness.available) this.skip();
+    await waitFor('the subword map', () => panel<boolean>(`document.querySelectorAll('tr.word-groups th.word-group').length > 0`), 30_000);
+    const groups = await panel<string[]>(`[...document.querySelectorAll('tr.word-groups th.word-group')].map(e => e.textContent)`);
+    assert.deepStrictEqual(groups, ['the', 'cathorse', 'sees', 'the', 'doctors', '.'], 'the words over their pieces');
+    const spans = await panel<number[]>(`[...document.querySelectorAll('tr.word-groups th.word-group')].map(e => Number(e.getAttribute('colspan')))`);
+    assert.strictEqual(spans!.reduce((a, b) => a + b, 0), r.source.length, 'every piece under its word');
+    assert.strictEqual(await panel<string>(`document.getElementById('source').textContent.replace(/·/g, '')`), 'the cathorse sees the doctors .', 'the sentence line writes the words whole');
+    assert.strictEqual((await panel<string>(`document.getElementById('output').textContent.replace(/·/g, '')`))!.replace(/\s+/g, ' '), r.text.replace(/\s+/g, ' '));
+    await harness.screenshot('translate-subword-dark');
   });
 });

@@ -7,6 +7,7 @@
  * its own words; the beam as a tree; and a what-if (click a cell: all attention there at that
  * step, and the decoding goes on from it). Colours come from the theme.
  */
+import { CONTINUATION, joinPieces } from '../../src/core/subword';
 import { OPEN_CHECKPOINT_CHOICE, OPEN_CHECKPOINT_LABEL } from '../../src/protocol/models';
 import type { BeamViewNode, TranslateFromWebview, TranslateToWebview, TranslationShown } from '../../src/protocol/translate';
 import { readPalette, signedColor, type Palette } from '../shared/colors';
@@ -162,12 +163,13 @@ function renderSource(t: TranslationShown): void {
   const folded = new Set(t.caseFolded);
   sourceLine.replaceChildren(
     ...t.source.flatMap((w, i) => {
-      const span = el('span', { class: `word${unknown.has(i) ? ' unk' : ''}${folded.has(i) ? ' folded' : ''}`, 'data-s': String(i) }, w);
+      // Byte-pair pieces of one word sit together ("un·believ·able"): no space after a continued piece.
+      const span = el('span', { class: `word${unknown.has(i) ? ' unk' : ''}${folded.has(i) ? ' folded' : ''}${isContinued(w) ? ' cont' : ''}`, 'data-s': String(i) }, pieceText(w));
       if (unknown.has(i)) {
         span.title = `“${w}” is not in the model's vocabulary: it reads <unk>`;
         span.append(el('sup', {}, '<unk>'));
       } else if (folded.has(i)) span.title = `read as “${w.toLowerCase()}” (the model knows only the lowercased word)`;
-      return i ? [document.createTextNode(' '), span] : [span];
+      return i && !isContinued(t.source[i - 1]) ? [document.createTextNode(' '), span] : [span];
     }),
   );
   // Spaced as the target language writes the text (no space before "." in English or Korean, one
@@ -175,7 +177,7 @@ function renderSource(t: TranslationShown): void {
   const offsets = t.outputOffsets;
   outputLine.replaceChildren(
     ...t.output.flatMap((w, i) => {
-      const span = el('span', { class: 'word', 'data-t': String(i), tabindex: '-1' }, w);
+      const span = el('span', { class: `word${isContinued(w) ? ' cont' : ''}`, 'data-t': String(i), tabindex: '-1' }, pieceText(w));
       const spaced = offsets && offsets.length === t.output.length ? i > 0 && offsets[i][0] > offsets[i - 1][1] : i > 0;
       return spaced ? [document.createTextNode(' '), span] : [span];
     }),
@@ -217,17 +219,30 @@ function renderWhatIf(t: TranslationShown): void {
   whatIfBanner.hidden = false;
 }
 
+/** A byte-pair piece that continues into the next ("believ@@"), and how it is shown (without the mark). */
+const isContinued = (w: string) => w.length > CONTINUATION.length && w.endsWith(CONTINUATION);
+const pieceText = (w: string) => (isContinued(w) ? w.slice(0, -CONTINUATION.length) : w);
+
 function attentionTable(t: TranslationShown, id: number): HTMLTableElement {
   const table = el('table', { class: 'attention', 'aria-label': 'Attention weights: rows are output words, columns source words' });
   const head = el('tr');
   head.append(el('th', { class: 'corner' }));
   const unknown = new Set(t.unknown);
-  t.source.forEach((w, s) => head.append(el('th', { class: `src${unknown.has(s) ? ' unk' : ''}`, scope: 'col', 'data-s': String(s) }, w)));
+  // A subword model: the words over their pieces, one header spanning each word's columns.
+  if (t.source.some(isContinued)) {
+    const words = el('tr', { class: 'word-groups' });
+    words.append(el('th', { class: 'corner' }));
+    const { words: joined, groups } = joinPieces(t.source);
+    joined.forEach((w, k) => words.append(el('th', { class: 'word-group', colspan: String(groups[k].length), scope: 'colgroup' }, w)));
+    table.append(words);
+  }
+  t.source.forEach((w, s) => head.append(el('th', { class: `src${unknown.has(s) ? ' unk' : ''}${isContinued(w) ? ' cont' : ''}`, scope: 'col', 'data-s': String(s), title: w }, pieceText(w))));
   table.append(head);
   const canForce = t.kind === 'seq2seq' && t.attentionKind !== 'none';
   rows.forEach((row, o) => {
     const tr = el('tr', { 'data-t': String(o) });
-    tr.append(el('th', { class: 'out', scope: 'row' }, t.output[o] ?? '</s>'));
+    const piece = t.output[o];
+    tr.append(el('th', { class: `out${piece && isContinued(piece) ? ' cont' : ''}`, scope: 'row' }, piece === undefined ? '</s>' : pieceText(piece) + (isContinued(piece) ? '·' : '')));
     const best = row.indexOf(Math.max(...row));
     row.forEach((w, s) => {
       const td = el('td', { 'data-t': String(o), 'data-s': String(s), 'data-w': w.toFixed(4), title: `${t.output[o]} ← ${t.source[s]}: ${w.toFixed(3)}${canForce ? ' (click: what if all attention were here?)' : ''}` });
