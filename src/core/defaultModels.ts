@@ -4,7 +4,7 @@ import * as path from 'path';
 import { DEFAULT_MODEL_IDS, MODEL_LABELS } from '../protocol/trace';
 import { loadCheckpoint } from './checkpoint';
 import { LanguageModel, LanguageModelConfig } from './models/languageModel';
-import { Vocab } from './vocab';
+import { Vocab, vocabFromMeta } from './vocab';
 
 export interface LoadedLanguageModel {
   id: string;
@@ -22,7 +22,7 @@ export function loadLanguageModel(dir: string, id: string, label: string): Loade
   try {
     if (meta.kind !== 'language-model') throw new Error(`${dir}: checkpoint kind is "${meta.kind}", expected "language-model"`);
     if (!Array.isArray(meta.vocab)) throw new Error(`${path.join(dir, 'seqlens.json')}: no vocabulary`);
-    const vocab = new Vocab(meta.vocab);
+    const vocab = vocabFromMeta(meta.vocab, meta.subword);
     if (vocab.size !== meta.config.vocabSize) throw new Error(`${dir}: vocabulary has ${vocab.size} words, config says ${meta.config.vocabSize}`);
     const model = new LanguageModel(meta.config);
     model.setWeights(weights);

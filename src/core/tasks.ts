@@ -36,6 +36,7 @@ import { headFlags } from './attentionMath';
 import { DEFAULT_TOP_K, parseForceAttention, sourceIds, TranslationLensError, translationView, TranslationView } from './translationLens';
 import { EMBEDDED_TRANSLATION_MODELS, embeddedTranslationDir, HEADS_MODEL_DIRS, TRANSFORMER_LM_ID, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { TransformerLanguageModel, type TransformerLmConfig } from './models/transformerLm';
+import { MAX_NONLINEAR } from '../protocol/projector';
 import { cosineKnn, ProjectionStopped, trustworthiness } from './projection/knn';
 import { NonFiniteVector, pca, PcaStopped } from './projection/pca';
 import { tsne } from './projection/tsne';
@@ -364,7 +365,8 @@ export async function evalTask(a: Args, hooks?: TaskHooks): Promise<TaskResult> 
     let n = 0;
     try {
       for (let i = 0; i < sentences.length; i += 128) {
-        const batch = makeBatch(sentences.slice(i, i + 128).map((s) => m.vocab.ids(s)), 40);
+        // (per piece for a subword model: its perplexity is per piece, not per word)
+        const batch = makeBatch(sentences.slice(i, i + 128).map((s) => m.vocab.ids(m.vocab.pieces(s))), 40);
         const l = tf.tidy(() => {
           const ids = tf.tensor2d(batch.inputs, [batch.B, batch.T], 'int32');
           const targets = tf.reshape(tf.transpose(tf.tensor2d(batch.targets, [batch.B, batch.T], 'int32')), [-1]) as tf.Tensor1D; // time-major, as the logits
@@ -551,8 +553,6 @@ export async function gradientsTask(a: Args, hooks: TaskHooks): Promise<TaskResu
 }
 
 // ---- project (the embedding projector) --------------------------------------------------------
-/** UMAP and t-SNE read at most this many vectors (the first: word2vec files list the most frequent first). */
-export const MAX_NONLINEAR = 50_000;
 
 /**
  * `seqlens project --vectors FILE|DIR|default --method pca|umap|tsne [--dims 2|3] [--limit N] [--seed N]`:

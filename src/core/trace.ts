@@ -9,8 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { gradientNorms } from './models/cell';
 import type { LanguageModel } from './models/languageModel';
 import type { TaggerClassifier } from './models/taggerClassifier';
-import { tokenize } from './tokenizer';
+import { tokenize, type Token } from './tokenizer';
 import { UNK_ID, Vocab } from './vocab';
+import { CONTINUATION } from './subword';
 
 export class BadInputError extends Error {
   override readonly name = 'BadInputError';
@@ -26,9 +27,30 @@ export interface TraceOptions {
   gradients?: boolean;
 }
 
+/**
+ * A subword vocabulary reads each word as its byte-pair pieces: the tokens become pieces, each with
+ * its own part of the word's offsets ("believ@@" over "believ"), so the panel and the editor still
+ * light exactly what was read. A word vocabulary's tokens are returned as they are.
+ */
+export function pieceTokens(tokens: readonly Token[], vocab: Vocab): Token[] {
+  if (!vocab.subword) return [...tokens];
+  return tokens.flatMap((t) => {
+    let at = t.start;
+    return vocab.subword!.word(t.text).map((p) => {
+      const len = p.endsWith(CONTINUATION) ? p.length - CONTINUATION.length : p.length;
+      const piece = { text: p, start: at, end: Math.min(t.end, at + len) };
+      at += len;
+      return piece;
+    });
+  });
+}
+
 export async function traceLanguageModel(model: LanguageModel, vocab: Vocab, text: string, options: TraceOptions): Promise<TraceResult> {
   if (!(options.maxTokens >= 1)) throw new BadInputError(`maxTokens must be at least 1 (got ${options.maxTokens})`);
-  const { tokens, truncated } = tokenize(text, { maxTokens: options.maxTokens });
+  const words = tokenize(text, { maxTokens: options.maxTokens });
+  const pieces = pieceTokens(words.tokens, vocab);
+  const tokens = pieces.slice(0, options.maxTokens);
+  const truncated = words.truncated + pieces.length - tokens.length;
   if (tokens.length === 0) throw new BadInputError('The text has no words to read (only spaces or control characters).');
   const ids = tokens.map((t) => vocab.id(t.text));
   const t0 = performance.now();

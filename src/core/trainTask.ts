@@ -192,7 +192,9 @@ async function trainLm(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   if (sentences.length === 0) throw new TaskError(`train: ${data}: no text to train on`);
   const split = splitPairs(sentences, seed, 500, 0);
   const from = resumed(hooks);
-  const vocab = from ? new Vocab(from.meta.vocab as string[]) : Vocab.build(split.train, { minCount: num(a, 'min-count', 1, isPositiveInt) });
+  // Words, or byte-pair pieces learned from the training sentences (--subword N merges).
+  const subword = num(a, 'subword', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 100_000);
+  const vocab = from ? vocabFromMeta(from.meta.vocab, from.meta.subword) : subword > 0 ? Vocab.buildSubword(split.train, subword) : Vocab.build(split.train, { minCount: num(a, 'min-count', 1, isPositiveInt) });
   const presetId = kind === 'rnn' ? `default-rnn-${activation}` : `default-${kind}`;
   const preset = LM_PRESETS[presetId as keyof typeof LM_PRESETS];
   const config: LanguageModelConfig = from
@@ -206,8 +208,8 @@ async function trainLm(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   const label = kind === 'rnn' ? `RNN-${activation}` : kind.toUpperCase();
   const { epochs, timeLimit } = budget(a, hooks, 4);
   const rng = new Rng(seed);
-  const trainIds = split.train.map((s) => vocab.ids(s));
-  const validIds = split.validation.map((s) => vocab.ids(s));
+  const trainIds = split.train.map((s) => vocab.ids(vocab.pieces(s)));
+  const validIds = split.validation.map((s) => vocab.ids(vocab.pieces(s)));
   const B = num(a, 'batch', 64, isPositiveInt);
   const lossOf = (seqs: number[][]) => {
     const batch = makeBatch(seqs, 40);
@@ -220,7 +222,7 @@ async function trainLm(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   const probes = hooks.run?.probeSentences.length ? hooks.run.probeSentences : split.validation.slice(0, 3).map((s) => s.slice(0, Math.min(3, s.length)).join(' '));
   let best: Record<string, tf.Tensor> | undefined;
   let bestLoss = Infinity;
-  const meta = (metrics: Record<string, number | string>, epochsRun: number): CheckpointMeta => ({ kind: 'language-model', label, config, vocab: vocab.toJSON(), training: { data: dataName(data), epochs: epochsRun, seed, metrics: metrics as Record<string, number> } });
+  const meta = (metrics: Record<string, number | string>, epochsRun: number): CheckpointMeta => ({ kind: 'language-model', label, config, vocab: vocab.toJSON(), ...(vocab.subword ? { subword: vocab.subword.model } : {}), training: { data: dataName(data), epochs: epochsRun, seed, metrics: metrics as Record<string, number> } });
   const r = await train<number[][]>({
     epochs,
     learningRate: num(a, 'lr', 0.01, (n) => n > 0),

@@ -2,6 +2,9 @@
 
 export type ProjectionMethod = 'pca' | 'umap' | 'tsne';
 
+/** UMAP and t-SNE map at most this many vectors (the first: word2vec files list the most frequent first); PCA maps them all. */
+export const MAX_NONLINEAR = 50_000;
+
 /** What the user chose before a projection runs (the panel's controls, or the command's argument). */
 export interface ProjectRequest {
   method: ProjectionMethod;

@@ -47,6 +47,32 @@ describe('SeqLens: models opened from disk', function () {
     api = await vscode.extensions.getExtension<SeqLensApi>('seqlens.seqlens')!.activate();
   });
 
+  it('a language model on byte-pair pieces steps through a word it never saw, piece by piece, each piece lit at its own characters', async function () {
+    this.timeout(120_000);
+    const dir = path.join(tmp, 'lm-subword');
+    const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
+    const { spawnSync } = await import('child_process');
+    const t = spawnSync(process.execPath, [cli, 'train', '--task', 'lm', '--model', 'gru', '--data', 'builtin:grammar', '--out', dir, '--epochs', '1', '--units', '16', '--subword', '80'], { encoding: 'utf8', timeout: 100_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    assert.strictEqual(t.status, 0, t.stderr);
+    const opened = (await vscode.commands.executeCommand('seqlens.openModel', vscode.Uri.file(dir))) as { id: string } | undefined;
+    assert.ok(opened, `the model opened (${api.lastNotice})`);
+    const text = 'the unhappiest cabinets are here .';
+    const doc = await vscode.workspace.openTextDocument({ content: text, language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    editor.selection = new vscode.Selection(0, 0, 0, text.length);
+    const before = api.timesteps.currentTrace;
+    await vscode.commands.executeCommand('seqlens.stepThrough');
+    await waitFor('the subword trace', () => api.timesteps.currentTrace !== before && api.timesteps.currentTrace?.modelId === opened.id);
+    const trace = api.timesteps.currentTrace!;
+    assert.ok(trace.tokens.some((x) => x.text.endsWith('@@')), `pieces: ${trace.tokens.map((x) => x.text).join(' ')}`);
+    assert.ok(trace.tokens.every((x) => !x.unknown), 'no piece is <unk>');
+    for (const x of trace.tokens) assert.strictEqual(text.slice(x.start, x.end), x.text.replace(/@@$/, ''), `"${x.text}" at its own characters`);
+    if (!harness.available) this.skip();
+    await waitFor('the panel on the subword trace', () => panel<boolean>(`document.querySelector('${PANEL}').dataset.model === ${JSON.stringify(opened.id)} && document.querySelectorAll('#tokens .token.cont').length > 0`), 30_000);
+    assert.ok(await panel<boolean>(`[...document.querySelectorAll('#tokens .token .word')].every(w => !w.textContent.includes('@@'))`), 'pieces shown without the mark');
+    await harness.screenshot('timesteps-subword-dark');
+  });
+
   it('opens a TensorFlow.js Bidirectional GRU and steps through both directions in the panel', async function () {
     const dir = path.join(tmp, 'bidi');
     writeBidirectionalGru(dir, ['<pad>', '<unk>', 'the', 'keys', 'to', 'cabinet', 'are', 'on', 'table', '.']);

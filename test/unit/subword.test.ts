@@ -11,6 +11,8 @@ import * as path from 'path';
 import { test } from 'node:test';
 import { Bpe, joinPieces, trainBpe } from '../../src/core/subword';
 import { tokenize } from '../../src/core/tokenizer';
+import { pieceTokens } from '../../src/core/trace';
+import { vocabFromMeta } from '../../src/core/vocab';
 import { ROOT } from './helpers';
 
 test('the paper\'s example, merged by hand: the same ten merges in the same order', () => {
@@ -108,6 +110,37 @@ test('seqlens train --subword: a translation model on pieces, saved with its mer
     const e = cli('eval', '--model', out, '--data', data);
     assert.equal(e.status, 0, e.stderr);
     assert.match(e.stdout, /BLEU \d/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('seqlens train --task lm --subword: pieces with their own offsets in the trace; eval per piece', () => {
+  const { spawnSync } = require('child_process') as typeof import('child_process');
+  const os = require('os') as typeof import('os');
+  const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { encoding: 'utf8', timeout: 300_000 });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-bpe-lm-'));
+  try {
+    const out = path.join(dir, 'lm');
+    const t = cli('train', '--task', 'lm', '--model', 'gru', '--data', 'builtin:grammar', '--out', out, '--epochs', '1', '--units', '16', '--subword', '80', '--json');
+    assert.equal(t.status, 0, t.stderr);
+    const meta = JSON.parse(fs.readFileSync(path.join(out, 'seqlens.json'), 'utf8')) as { subword: { merges: string[][] } };
+    assert.ok(meta.subword.merges.length > 10);
+    const text = 'the unhappiest cabinets are here .';
+    const r = cli('trace', '--model', out, '--text', text, '--json');
+    assert.equal(r.status, 0, r.stderr);
+    const tr = JSON.parse(r.stdout) as { tokens: string[]; ids: number[] };
+    assert.ok(tr.tokens.some((x) => x.endsWith('@@')), `a word in pieces: ${tr.tokens.join(' ')}`);
+    assert.equal(tr.tokens.filter((x) => !x.endsWith('@@')).length, 6, 'six words, each ending in its last piece');
+    assert.ok(!tr.ids.includes(1), 'no piece is <unk>');
+    // The timestep panel's tokens: each piece with its own part of the word's offsets.
+    const vocab = vocabFromMeta((meta as unknown as { vocab: string[] }).vocab, meta.subword);
+    const pieces = pieceTokens(tokenize(text).tokens, vocab);
+    assert.deepEqual(pieces.map((x) => x.text), tr.tokens);
+    for (const x of pieces) assert.equal(text.slice(x.start, x.end), x.text.replace(/@@$/, ''), `piece "${x.text}" at its offsets`);
+    const e = cli('eval', '--model', out, '--data', 'builtin:grammar');
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stdout, /perplexity \d/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -149,8 +149,10 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
 
   tokenStrip.replaceChildren(
     ...t.tokens.map((tok, i) => {
-      const b = el('button', { class: `token${tok.unknown ? ' unknown' : ''}`, role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1' });
-      b.append(el('span', { class: 'word' }, tok.text));
+      // A byte-pair piece that continues its word ("believ@@") sits against the next, without the mark.
+      const cont = tok.text.length > 2 && tok.text.endsWith('@@');
+      const b = el('button', { class: `token${tok.unknown ? ' unknown' : ''}${cont ? ' cont' : ''}`, role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1' });
+      b.append(el('span', { class: 'word' }, cont ? tok.text.slice(0, -2) : tok.text));
       if (tok.unknown) b.append(el('span', { class: 'unk', title: `“${tok.text}” is not in the model's vocabulary; the model reads it as <unk>` }, '<unk>'));
       // Two readouts of the same states: the tagger's at every step, the classifier's as if the text ended here.
       const tag = t.readouts?.tags?.[i];

@@ -8,15 +8,14 @@
  */
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { ProjectorFromWebview, ProjectorToWebview, ProjectionShown, ProjectRequest, AnalogyShown } from '../../protocol/projector';
+import { MAX_NONLINEAR, type ProjectorFromWebview, type ProjectorToWebview, type ProjectionShown, type ProjectRequest, type AnalogyShown } from '../../protocol/projector';
 import type { SeqLensContext } from '../context';
 import { createPagePanel } from '../shared/webviewHtml';
 import type { WordVectorsService } from './vectorsService';
 
 /** Most points drawn by PCA (the first of the file: word2vec files list words most frequent first). */
 export const MAX_PROJECTED = 400_000;
-/** UMAP and t-SNE: the engine's limit, and the panel's defaults (t-SNE is the slower). */
-export const MAX_NONLINEAR = 50_000;
+/** The panel's default number of points per method (t-SNE is the slower). */
 const DEFAULT_LIMIT = { pca: MAX_PROJECTED, umap: 20_000, tsne: 5_000 } as const;
 const METHOD_NAME = { pca: 'PCA', umap: 'UMAP', tsne: 't-SNE' } as const;
 
