@@ -11,6 +11,7 @@ import { loadCheckpoint } from './checkpoint';
 import { TRANSFORMER_MODEL_DIR, TRANSFORMER_MODEL_ID } from './defaultIds';
 import { positionalEncoding, Transformer, TransformerConfig } from './models/transformer';
 import { tokenize } from './tokenizer';
+import { pieceTokens } from './trace';
 import { Vocab, UNK_ID, BOS, vocabFromMeta } from './vocab';
 import { matrix } from '../protocol/matrix';
 import type { AttentionKindName, AttentionSublayer, TransformerView } from '../protocol/transformer';
@@ -88,7 +89,11 @@ export interface AttentionOptions {
 /** Translates `text` and returns every attention sub-layer of the forward pass over it and its translation. */
 export async function attentionView(m: LoadedTransformer, text: string, options: AttentionOptions = {}): Promise<TransformerView> {
   const limit = Math.min(options.maxTokens ?? MAX_LENS_TOKENS, MAX_LENS_TOKENS);
-  const { tokens, truncated } = tokenize(text, { lowercase: false, maxTokens: limit });
+  const words = tokenize(text, { lowercase: false, maxTokens: limit });
+  // A subword model reads pieces, each with its part of its word's offsets.
+  const pieces = pieceTokens(words.tokens, m.sourceVocab);
+  const tokens = pieces.slice(0, limit);
+  const truncated = words.truncated + pieces.length - tokens.length;
   if (tokens.length === 0) throw new LensError('The text has no words to read (only spaces or control characters).');
   const source: TraceToken[] = tokens.map((t) => {
     const id = idOf(m.sourceVocab, t.text);

@@ -106,6 +106,15 @@ test('seqlens train --subword: a translation model on pieces, saved with its mer
     assert.ok(!j.text.includes('@@'), `the text joins the pieces: ${j.text}`);
     assert.equal(j.outputOffsets.length, j.output.length);
     j.output.forEach((p, i) => assert.equal(j.text.slice(...j.outputOffsets[i]), p.replace(/@@$/, ''), 'each piece at its offsets'));
+    // The Transformer on the same pieces: its lens reads the new word in pieces too.
+    const outT = path.join(dir, 'transformer');
+    const tt = cli('train', '--task', 'translate', '--model', 'transformer', '--data', data, '--out', outT, '--epochs', '1', '--units', '16', '--subword', '60');
+    assert.equal(tt.status, 0, tt.stderr);
+    const lens = cli('attention', '--model', outT, '--text', 'the cathorse sees the doctor .', '--json');
+    assert.equal(lens.status, 0, lens.stderr);
+    const view = JSON.parse(lens.stdout) as { source: string[]; unknown: number[] };
+    assert.ok(view.source.some((x) => x.endsWith('@@')), `the Transformer lens reads pieces: ${view.source.join(' ')}`);
+    assert.deepEqual(view.unknown, [], 'none of them unknown');
     // eval reads the merges back from the checkpoint and scores the joined, detokenized text.
     const e = cli('eval', '--model', out, '--data', data);
     assert.equal(e.status, 0, e.stderr);
