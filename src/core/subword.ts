@@ -220,3 +220,23 @@ export function joinPieces(pieces: readonly string[]): { words: string[]; groups
   }
   return { words, groups };
 }
+
+/**
+ * The editor spans of byte-pair pieces, from the spans of the words they were cut from: each piece
+ * its own characters of its word. Undefined when the pieces do not make as many words as the spans.
+ */
+export function pieceSpans(wordSpans: ReadonlyArray<{ start: number; end: number }>, pieces: readonly string[]): Array<{ start: number; end: number }> | undefined {
+  const { groups } = joinPieces(pieces);
+  if (groups.length !== wordSpans.length) return undefined;
+  const out: Array<{ start: number; end: number }> = [];
+  groups.forEach((g, w) => {
+    let at = wordSpans[w].start;
+    for (const i of g) {
+      const p = pieces[i];
+      const len = p.length > CONTINUATION.length && p.endsWith(CONTINUATION) ? p.length - CONTINUATION.length : p.length;
+      out[i] = { start: at, end: Math.min(wordSpans[w].end, at + len) };
+      at += len;
+    }
+  });
+  return out;
+}

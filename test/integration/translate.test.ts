@@ -237,6 +237,16 @@ describe('SeqLens: Translate Selection', function () {
     assert.strictEqual(spans!.reduce((a, b) => a + b, 0), r.source.length, 'every piece under its word');
     assert.strictEqual(await panel<string>(`document.getElementById('source').textContent.replace(/·/g, '')`), 'the cathorse sees the doctors .', 'the sentence line writes the words whole');
     assert.strictEqual((await panel<string>(`document.getElementById('output').textContent.replace(/·/g, '')`))!.replace(/\s+/g, ' '), r.text.replace(/\s+/g, ' '));
+    // The editor is linked piece by piece: each piece of "cathorse" at its own characters.
+    let at = 4;
+    for (let i = 1; r.source[i - 1] === 'the' || r.source[i - 1].endsWith('@@'); i++) {
+      const range = api.translate.sourceRange(i);
+      const len = r.source[i].replace(/@@$/, '').length;
+      assert.ok(range && range.start.character === at && range.end.character === at + len, `piece ${r.source[i]} at ${at}: ${range?.start.character}–${range?.end.character}`);
+      at += len;
+      if (!r.source[i].endsWith('@@')) break;
+    }
+    assert.strictEqual(at, 12, 'the pieces cover "cathorse" exactly');
     await harness.screenshot('translate-subword-dark');
   });
 });

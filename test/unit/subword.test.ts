@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
-import { Bpe, joinPieces, trainBpe } from '../../src/core/subword';
+import { Bpe, joinPieces, pieceSpans, trainBpe } from '../../src/core/subword';
 import { tokenize } from '../../src/core/tokenizer';
 import { pieceTokens } from '../../src/core/trace';
 import { vocabFromMeta } from '../../src/core/vocab';
@@ -38,6 +38,9 @@ test('pieces join back into words, with the pieces of each word', () => {
   assert.deepEqual(groups, [[0, 1, 2], [3], [4, 5, 6], [7]]);
   assert.deepEqual(joinPieces(['un@@', 'fin@@']).words, ['unfin'], 'a sentence cut after a continued piece keeps what it has');
   assert.deepEqual(joinPieces(['@@']).words, ['@@'], 'a literal "@@" token is a word');
+  // Editor spans: each piece its own characters of its word ("lowest is" at 10).
+  assert.deepEqual(pieceSpans([{ start: 10, end: 16 }, { start: 17, end: 19 }], ['lo@@', 'w@@', 'est', 'is']), [{ start: 10, end: 12 }, { start: 12, end: 13 }, { start: 13, end: 16 }, { start: 17, end: 19 }]);
+  assert.equal(pieceSpans([{ start: 0, end: 3 }], ['a', 'b']), undefined, 'two words for one span: no spans');
 });
 
 const data = path.join(ROOT, '..', 'shared', 'data', 'tatoeba', 'fra-eng.tsv');

@@ -7,6 +7,7 @@
  * forcing) beside the decoder fed its own words, the beam as a tree, and a what-if that forces one
  * step's attention onto one source word. A `source<TAB>target` line gives its reference.
  */
+import { pieceSpans } from '../../core/subword';
 import * as vscode from 'vscode';
 import { EMBEDDED_TRANSLATION_MODELS, TRANSFORMER_MODEL_ID, TRANSLATION_MODEL_ID } from '../../core/defaultIds';
 import { modelLabelOf } from '../../core/runs/runs';
@@ -250,7 +251,9 @@ export class TranslatePanel implements vscode.Disposable {
     }
     if (this.link && this.link.source === src && this.link.isLive && this.link.tokens.length === shown.source.length) return;
     this.link?.dispose();
-    const spans = tokenize(src.text, { lowercase: false }).tokens.map((t) => ({ start: t.start, end: t.end }));
+    const words = tokenize(src.text, { lowercase: false }).tokens.map((t) => ({ start: t.start, end: t.end }));
+    // A subword model's source is pieces: each lights its own characters of its word.
+    const spans = words.length !== shown.source.length ? (pieceSpans(words, shown.source) ?? words) : words;
     if (spans.length !== shown.source.length) {
       // The engine read the words differently (should not happen: one tokenizer); translate without the link.
       this.ctx.log.warn(`translate: ${spans.length} editor tokens for ${shown.source.length} source words; the editor is not linked`);
