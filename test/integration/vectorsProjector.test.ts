@@ -125,6 +125,9 @@ describe('SeqLens: Show Embedding Projector', function () {
     assert.ok(!answers.includes('man') && !answers.includes('king') && !answers.includes('woman'), 'the three words are left out');
     assert.strictEqual(await panel<string>(`document.querySelector('${PANEL}').dataset.arrows`), '2', 'a → b and c → the answer drawn');
     await harness.screenshot('projector-analogy');
+    // By keyboard: Enter on a listed answer selects it and lists its neighbours.
+    await panel(`(() => { const li = document.querySelector('#proj-analogy-list li'); li.focus(); li.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })); return true; })()`);
+    await waitFor('the answer selected by keyboard', () => api.projector.lastNeighbours?.word === answers[0]);
     await setField('proj-an-a', 'qqqzzz');
     await harness.click('#proj-an-go');
     await waitFor('a clear message for an unknown word', () => panel<boolean>(`/qqqzzz/.test(document.getElementById('proj-analogy-error')?.textContent ?? '')`));

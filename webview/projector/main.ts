@@ -389,12 +389,25 @@ function selectWord(i: number): void {
   host.post({ type: 'word/select', word: shown.words[i] });
 }
 
+/** A list item chosen by click, or by Enter or Space once focused (Tab reaches it). */
+function choosable(li: HTMLElement, choose: () => void): void {
+  li.tabIndex = 0;
+  li.setAttribute('role', 'button');
+  li.addEventListener('click', choose);
+  li.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      choose();
+    }
+  });
+}
+
 /** Words with their cosine, as a list whose items select the word on the map. */
 function wordList(id: string, items: Array<{ word: string; similarity: number }>): HTMLOListElement {
   const list = el('ol', { id });
   for (const n of items) {
     const li = el('li', { 'data-word': n.word }, `${n.word}  ${n.similarity.toFixed(3)}`);
-    li.addEventListener('click', () => {
+    choosable(li, () => {
       const i = index.get(n.word);
       if (i !== undefined) selectWord(i);
     });
@@ -476,7 +489,7 @@ function search(): void {
   matchesList.replaceChildren(
     ...matches.slice(0, 100).map((i) => {
       const li = el('li', { 'data-word': shown!.words[i] }, shown!.words[i]);
-      li.addEventListener('click', () => selectWord(i));
+      choosable(li, () => selectWord(i));
       return li;
     }),
   );
