@@ -142,6 +142,7 @@ async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     patience: num(a, 'patience', TRANSLATION_DEFAULTS.patience ?? 2, isPositiveInt),
     minCount: num(a, 'min-count', TRANSLATION_DEFAULTS.minCount, isPositiveInt),
     subword: num(a, 'subword', 0, (n) => Number.isInteger(n) && n >= 0 && n <= 100_000),
+    sampledSoftmax: num(a, 'sampled-softmax', 0, (n) => Number.isInteger(n) && n >= 0),
     tieEmbeddings: !a.flags.has('untied'),
     validateEvery: a.flags.has('eval-every') ? num(a, 'eval-every', 0, isPositiveInt) : undefined,
     progressEvery: run ? RUN_PROGRESS_EVERY : undefined,

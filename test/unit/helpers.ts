@@ -45,11 +45,11 @@ export function reversalData(n: number, seed: number, symbols: number, minLength
   });
 }
 
-/** Trains a translation model on `steps` batches of 32 reversal pairs (one epoch), as the seq2seq and Transformer tests do. */
+/** Trains a translation model on `steps` batches of 32 reversal pairs (one epoch), as the seq2seq and Transformer tests do; `sampled` switches on the sampled softmax. */
 export async function trainOnPairs(
   model: TranslationModel,
   data: ReadonlyArray<{ source: number[]; target: number[] }>,
-  o: { steps: number; learningRate: number; clipNorm: number; teacherForcing?: number; rng?: Rng },
+  o: { steps: number; learningRate: number; clipNorm: number; teacherForcing?: number; rng?: Rng; sampled?: number },
 ): Promise<void> {
   const batches = Array.from({ length: o.steps }, (_, i) => makePairBatch(data.slice(i * 32, (i + 1) * 32)));
   const rng = o.rng ?? new Rng(1);
@@ -60,6 +60,6 @@ export async function trainOnPairs(
     batches: () => batches,
     tokensIn: (b) => b.batchSize,
     variables: Object.values(model.weights),
-    loss: (b) => translationLoss(model, b, o.teacherForcing ?? 1, rng),
+    loss: (b) => translationLoss(model, b, o.teacherForcing ?? 1, rng, o.sampled ?? 0),
   });
 }

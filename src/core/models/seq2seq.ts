@@ -23,6 +23,7 @@ import { BOS_ID, EOS_ID } from '../vocab';
 import { additiveAttention, additiveKeys, AttentionOutput, dotAttention, maskBias } from './attention';
 import { uniformInit, variable, assignWeights } from './cell';
 import { GruCell } from './gru';
+import type { Candidates } from '../training/sampledSoftmax';
 
 export type AttentionKind = 'none' | 'additive' | 'dot';
 
@@ -208,9 +209,17 @@ export class Seq2Seq {
    * The output layer. With tied embeddings, `embeddingT` ([E, Vt], transposed once
    * per sentence) spares decoding a transpose of the whole embedding at every step.
    */
-  private project(out: tf.Tensor2D, embeddingT?: tf.Tensor2D): tf.Tensor2D {
+  private project(out: tf.Tensor2D, embeddingT?: tf.Tensor2D, candidates?: Candidates): tf.Tensor2D {
     const w = this.weights;
     let logits: tf.Tensor;
+    if (candidates) {
+      // Sampled softmax (training): only the candidates' columns, their importance correction added.
+      const ids = tf.tensor1d(candidates.ids, 'int32');
+      logits = this.config.tieEmbeddings
+        ? tf.matMul(tf.matMul(out, w['output/projection']), tf.gather(w['decoder/embedding'], ids), false, true) // [N, E] x [C, E]ᵀ
+        : tf.matMul(out, tf.gather(w['output/kernel'], ids, 1));
+      return tf.add(tf.add(logits, tf.gather(w['output/bias'], ids)), tf.tensor1d(candidates.correction)) as tf.Tensor2D;
+    }
     if (!this.config.tieEmbeddings) logits = tf.matMul(out, w['output/kernel']);
     else if (embeddingT) logits = tf.matMul(tf.matMul(out, w['output/projection']), embeddingT); // [N, E] x [E, Vt]
     else logits = tf.matMul(tf.matMul(out, w['output/projection']), w['decoder/embedding'], false, true); // [N, E] x [Vt, E]ᵀ
@@ -231,16 +240,17 @@ export class Seq2Seq {
   /**
    * Training forward pass: logits for every target step, time-major rows
    * [(T-1) * B, Vt], predicting target[:, 1:] from target[:, :-1] (or from the
-   * model's own predictions where teacher forcing does not apply).
+   * model's own predictions where teacher forcing does not apply). With
+   * `candidates` (sampled softmax), the columns are the candidates'.
    */
-  trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng): tf.Tensor2D {
+  trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng, candidates?: Candidates): tf.Tensor2D {
     const { batchSize: B, sourceLength: S, targetLength: T } = batch;
     const source = tf.tensor2d(batch.source, [B, S], 'int32');
     const sourceMask = tf.cast(tf.notEqual(source, 0), 'float32') as tf.Tensor2D;
     const { states, final } = this.encode(source, sourceMask);
     const mem = this.memory(states, sourceMask);
     const target = tf.tensor2d(batch.target, [B, T], 'int32');
-    if (teacherForcing >= 1 && this.config.attention !== 'additive') return this.project(this.teacherForcedOutputs(target, states, final, mem.maskBias));
+    if (teacherForcing >= 1 && this.config.attention !== 'additive') return this.project(this.teacherForcedOutputs(target, states, final, mem.maskBias), undefined, candidates);
     const gold = tf.unstack(tf.transpose(target)) as tf.Tensor1D[]; // T × [B]
     let state = final;
     let prev = gold[0];
@@ -261,7 +271,7 @@ export class Seq2Seq {
       }
     }
     // The output layer once for every step: one large product (and one for its gradient) instead of T small ones.
-    return this.project(tf.concat(outs, 0) as tf.Tensor2D); // [(T-1)*B, Vt]
+    return this.project(tf.concat(outs, 0) as tf.Tensor2D, undefined, candidates); // [(T-1)*B, Vt or C]
   }
 
   /**

@@ -9,6 +9,7 @@
  * parallel, which is why training feeds the whole reference target (teacher
  * forcing is the only way to train it; decoding is still one token at a time).
  */
+import type { Candidates } from '../training/sampledSoftmax';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { BOS_ID, EOS_ID, PAD_ID } from '../vocab';
@@ -253,7 +254,13 @@ export class Transformer {
   }
 
   /** Output layer tied to the target embedding: features [N, d] → logits [N, Vt]. */
-  private project(features: tf.Tensor2D): tf.Tensor2D {
+  private project(features: tf.Tensor2D, candidates?: Candidates): tf.Tensor2D {
+    if (candidates) {
+      // Sampled softmax (training): only the candidates' columns, their importance correction added.
+      const ids = tf.tensor1d(candidates.ids, 'int32');
+      const logits = tf.matMul(features, tf.gather(this.weights['decoder/embedding'], ids), false, true);
+      return tf.add(tf.add(logits, tf.gather(this.weights['output/bias'], ids)), tf.tensor1d(candidates.correction)) as tf.Tensor2D;
+    }
     return tf.add(tf.matMul(features, this.weights['decoder/embedding'], false, true), this.weights['output/bias']) as tf.Tensor2D;
   }
 
@@ -261,14 +268,14 @@ export class Transformer {
    * Training logits, time-major rows [(T-1) * B, Vt] like Seq2Seq's. The whole
    * reference is read at once, so teacher forcing is complete (ratio must be 1).
    */
-  trainingLogits(batch: PairBatch, teacherForcing = 1, _rng?: unknown): tf.Tensor2D {
+  trainingLogits(batch: PairBatch, teacherForcing = 1, _rng?: unknown, candidates?: Candidates): tf.Tensor2D {
     if (teacherForcing < 1) throw new Error('the Transformer reads the whole reference at once (in parallel), so it trains with teacher forcing 1 only');
     const { batchSize: B, sourceLength: S, targetLength: T } = batch;
     const { memory, padBias } = this.encode(tf.tensor2d(batch.source, [B, S], 'int32'));
     const target = tf.tensor2d(batch.target, [B, T], 'int32');
     const features = this.decodeAll(tf.slice(target, [0, 0], [B, T - 1]), memory, padBias); // [B, T-1, d]
     const timeMajor = tf.reshape(tf.transpose(features, [1, 0, 2]), [(T - 1) * B, this.config.dModel]);
-    return this.project(timeMajor as tf.Tensor2D);
+    return this.project(timeMajor as tf.Tensor2D, candidates);
   }
 
   /**

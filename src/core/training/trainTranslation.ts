@@ -15,13 +15,14 @@ import { Transformer, TransformerConfig, TRANSFORMER_PRESETS } from '../models/t
 import { Rng } from '../random';
 import { Vocab } from '../vocab';
 import { maskedSparseCrossEntropy } from './losses';
+import { Candidates, sampleCandidates } from './sampledSoftmax';
 import { train, TrainerResult, TrainProgress } from './trainer';
 
 /** What training and decoding need of a translation model: the recurrent Seq2Seq or the Transformer. */
 export interface TranslationModel {
   readonly weights: Record<string, tf.Variable>;
   readonly config: Seq2SeqConfig | TransformerConfig;
-  trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng): tf.Tensor2D;
+  trainingLogits(batch: PairBatch, teacherForcing: number, rng: Rng, candidates?: Candidates): tf.Tensor2D;
   decode(sourceIds: readonly number[], options?: { maxLength?: number; topK?: number; forced?: readonly number[]; probeIds?: readonly number[] }): Promise<Decoded>;
   setWeights(named: Record<string, tf.Tensor>): void;
   dispose(): void;
@@ -51,6 +52,8 @@ export interface TranslationOptions {
   minCount: number;
   /** Byte-pair merges per side (a subword vocabulary); 0 keeps whole words. */
   subword: number;
+  /** Training scores this many candidate target words a batch (sampled softmax); 0, or a vocabulary no larger, scores all. */
+  sampledSoftmax: number;
   maxLength: number;
   validationPairs: number;
   testPairs: number;
@@ -94,6 +97,7 @@ export const TRANSLATION_DEFAULTS: TranslationOptions = {
   minCount: 2,
   /** Byte-pair merges per side; 0 keeps whole words. */
   subword: 0,
+  sampledSoftmax: 0,
   maxLength: 30,
   validationPairs: 1000,
   testPairs: 2000,
@@ -126,13 +130,21 @@ export async function evaluateBleu(model: TranslationModel, sourceVocab: Vocab, 
   return corpusBleu(hyps, pairs.map((p) => p.target)).score;
 }
 
-/** The training loss of a pair batch: cross-entropy over every real target word (padding masked). */
-export function translationLoss(model: TranslationModel, batch: PairBatch, ratio: number, rng: Rng): tf.Scalar {
+/**
+ * The training loss of a pair batch: cross-entropy over every real target word (padding masked).
+ * With `sampled` (a candidate count below the target vocabulary), a sampled softmax
+ * (sampledSoftmax.ts) over the batch's words and uniformly drawn others stands in for the full one.
+ */
+export function translationLoss(model: TranslationModel, batch: PairBatch, ratio: number, rng: Rng, sampled = 0): tf.Scalar {
   const { batchSize: B, targetLength: T } = batch;
-  const logits = model.trainingLogits(batch, ratio, rng); // [(T-1)*B, Vt], time-major
-  const target = tf.tensor2d(batch.target, [B, T], 'int32');
-  const labels = tf.reshape(tf.transpose(tf.slice(target, [0, 1], [B, T - 1])), [-1]) as tf.Tensor1D; // [(T-1)*B]
-  const mask = tf.cast(tf.notEqual(labels, 0), 'float32') as tf.Tensor1D;
+  // Labels time-major, [(T-1)*B]: target[:, 1:] read step by step.
+  const labelIds = new Int32Array((T - 1) * B);
+  for (let t = 1; t < T; t++) for (let b = 0; b < B; b++) labelIds[(t - 1) * B + b] = batch.target[b * T + t];
+  const vocabSize = model.config.targetVocabSize;
+  const candidates = sampled > 0 && sampled < vocabSize ? sampleCandidates(labelIds, vocabSize, sampled, rng) : undefined;
+  const logits = model.trainingLogits(batch, ratio, rng, candidates); // [(T-1)*B, Vt or C], time-major
+  const labels = tf.tensor1d(candidates ? candidates.labels : labelIds, 'int32');
+  const mask = tf.tensor1d(labelIds.map((y) => (y === 0 ? 0 : 1)), 'float32');
   return maskedSparseCrossEntropy(logits, labels, mask);
 }
 
@@ -196,7 +208,7 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     clipNorm: o.clipNorm,
     batches: () => pairBatches(trainData, o.batchSize, rng),
     tokensIn: (b) => b.batchSize * (b.targetLength - 1),
-    loss: (b, epoch) => translationLoss(model, b, ratioAt(epoch), rng),
+    loss: (b, epoch) => translationLoss(model, b, ratioAt(epoch), rng, o.sampledSoftmax),
     variables: Object.values(model.weights),
     validate: validData.length
       ? async (epoch, step) => {
