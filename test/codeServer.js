@@ -55,7 +55,7 @@ function toolsRequire(toolsDir) {
 }
 
 /**
- * @param {{toolsDir: string, env?: object, settings?: object, port?: number, logFile: string, extensionsDir?: string}} opts
+ * @param {{toolsDir: string, env?: object, settings?: object, port?: number, logFile: string, extensionsDir?: string, extraExtensions?: string[]}} opts
  */
 async function startCodeServer(opts) {
   const req = toolsRequire(opts.toolsDir);
@@ -66,6 +66,18 @@ async function startCodeServer(opts) {
   const configFile = path.join(tmp, 'config.yaml');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  // Extensions installed beside the one under test (a folder each), registered as VS Code's own
+  // installer would (extensions.json), so the server also reads their language packs.
+  const installed = [];
+  for (const dir of opts.extraExtensions || []) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const id = `${manifest.publisher}.${manifest.name}`;
+    const relativeLocation = `${id}-${manifest.version}`;
+    const location = path.join(extensionsDir, relativeLocation);
+    fs.cpSync(dir, location, { recursive: true });
+    installed.push({ identifier: { id }, version: manifest.version, location: { $mid: 1, path: location, scheme: 'file' }, relativeLocation, metadata: { installedTimestamp: Date.now(), source: 'vsix' } });
+  }
+  if (installed.length) fs.writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify(installed));
   fs.writeFileSync(configFile, 'auth: none\n');
   // Keep code-server, its extension host and Chromium out of ~/.config, ~/.cache and /tmp.
   const isolatedHome = {

@@ -106,7 +106,9 @@ async function runTestsInCodeServer(opts) {
     server = await startCodeServer({
       toolsDir: opts.toolsDir,
       logFile: path.join(artifactsDir, 'code-server.log'),
-      args: ['--disable-workspace-trust'],
+      args: ['--disable-workspace-trust', ...(opts.locale ? ['--locale', opts.locale] : [])],
+      // A display language needs a language pack; the tests' own makes ko one (VS Code's strings stay English).
+      extraExtensions: opts.locale === 'ko' ? [path.join(__dirname, 'fixtures', 'ko-language-pack')] : [],
       settings: { 'security.workspace.trust.enabled': false },
       env: { ...(opts.env || {}), E2E_HARNESS_URL: bridgeUrl, E2E_RESULTS_FILE: resultsFile },
     });

@@ -14,10 +14,13 @@ export class SeqLensContext implements vscode.Disposable {
   private readonly crashEmitter = new vscode.EventEmitter<string>();
   /** Fires after the engine worker died unexpectedly (the next request restarts it). */
   readonly onEngineCrash = this.crashEmitter.event;
+  private readonly engineStateEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the engine's state (EngineClient.state) may have changed. */
+  readonly onEngineState = this.engineStateEmitter.event;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('SeqLens', { log: true });
-    this.disposables.push(this.log, this.crashEmitter);
+    this.disposables.push(this.log, this.crashEmitter, this.engineStateEmitter);
   }
 
   register<T extends vscode.Disposable>(d: T): T {
@@ -35,6 +38,7 @@ export class SeqLensContext implements vscode.Disposable {
       workerPath: this.asPath('dist', 'worker.js'),
       boot: { wasmDir: this.asPath('dist', 'wasm'), modelsDir: this.asPath('media', 'models') },
       log: (level, message) => this.log[level](message),
+      onStateChange: () => this.engineStateEmitter.fire(),
       onBackendWarning: (warning) => {
         void vscode.window.showWarningMessage(`SeqLens: ${warning}`, 'Show Log').then((a) => a && this.log.show());
       },

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import * as cells from './cells';
 import { SeqLensContext } from './context';
 import * as corpora from './corpora';
+import * as course from './course';
 import * as engine from './engine';
 import { registerCommands, type FeatureContribution } from './features';
 import * as timesteps from './timesteps';
@@ -25,9 +26,10 @@ export type SeqLensApi = {
   training.TrainingApi &
   transformer.TransformerApi &
   cells.CellsApi &
-  vectors.ProjectorApi;
+  vectors.ProjectorApi &
+  course.CourseApi;
 
-const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, transformer.register, cells.register, corpora.register, training.register];
+const FEATURES: ReadonlyArray<(ctx: SeqLensContext) => FeatureContribution> = [engine.register, timesteps.register, vectors.register, translate.register, transformer.register, cells.register, corpora.register, training.register, course.register];
 
 let current: SeqLensContext | undefined;
 

@@ -4,6 +4,7 @@
  * the part of the API it offers to tests and other extensions. The command table wraps every
  * handler once in the same error reporting, so no handler needs a try/catch of its own.
  */
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { SeqLensContext } from './context';
 
@@ -17,7 +18,16 @@ export interface FeatureContribution<Api extends object = object> {
 /** The command's title as package.json gives it ("Translate Selection"), for error messages. */
 function commandTitle(ctx: SeqLensContext, id: string): string {
   const commands = (ctx.extension.extension.packageJSON?.contributes?.commands ?? []) as Array<{ command: string; title: string }>;
-  return commands.find((c) => c.command === id)?.title ?? id;
+  const title = commands.find((c) => c.command === id)?.title ?? id;
+  // VS Code hands extensions their manifest localised; a raw %key% is read from package.nls.json.
+  const key = /^%(.+)%$/.exec(title)?.[1];
+  if (!key) return title;
+  try {
+    const nls = JSON.parse(fs.readFileSync(ctx.asPath('package.nls.json'), 'utf8')) as Record<string, string>;
+    return nls[key] ?? id;
+  } catch {
+    return id;
+  }
 }
 
 /** Registers a feature's commands, each wrapped in ctx.reportError; returns its API. */

@@ -33,6 +33,22 @@ export interface EngineClientOptions {
   onBackendWarning?: (warning: string) => void;
   /** Worker heap limit in MB (default 4096). */
   maxOldGenerationSizeMb?: number;
+  /** Called whenever `state` may have changed (a start, ready, a request begun or ended, a crash). */
+  onStateChange?: () => void;
+}
+
+/** The engine as a status bar shows it. */
+export interface EngineState {
+  /** stopped: no worker (the next request starts one); starting: setting up its backend; crashed: died, restarts on the next request. */
+  phase: 'stopped' | 'starting' | 'idle' | 'busy' | 'crashed' | 'failed';
+  backend?: string;
+  tfjsVersion?: string;
+  backendWarning?: string;
+  /** The methods in flight, oldest first. */
+  busy: EngineMethod[];
+  /** Why it crashed or could not start. */
+  error?: string;
+  starts: number;
 }
 
 interface Pending {
@@ -53,6 +69,8 @@ export class EngineClient {
   private intentionalExit = new WeakSet<Worker>();
   private starts = 0;
   private disposed = false;
+  private info: { backend: string; backendWarning?: string; tfjsVersion: string } | undefined;
+  private failure: { phase: 'crashed' | 'failed'; message: string } | undefined;
 
   constructor(private readonly options: EngineClientOptions) {}
 
@@ -63,6 +81,24 @@ export class EngineClient {
 
   get running(): boolean {
     return this.worker !== undefined;
+  }
+
+  /** What the engine is doing now. */
+  get state(): EngineState {
+    const busy = [...this.pending.values()].map((p) => p.method);
+    const base = { backend: this.info?.backend, tfjsVersion: this.info?.tfjsVersion, backendWarning: this.info?.backendWarning, busy, starts: this.starts };
+    if (this.failure && (!this.worker || this.failure.phase === 'failed')) return { ...base, phase: this.failure.phase, error: this.failure.message };
+    if (!this.worker) return { ...base, phase: 'stopped' };
+    if (!this.info) return { ...base, phase: 'starting' };
+    return { ...base, phase: busy.length ? 'busy' : 'idle' };
+  }
+
+  private changed(): void {
+    try {
+      this.options.onStateChange?.();
+    } catch (e) {
+      this.options.log('error', `engine state listener: ${e instanceof Error ? e.message : e}`);
+    }
   }
 
   /** Resolves once the worker has set up its backend. Starts the worker if needed. */
@@ -91,6 +127,7 @@ export class EngineClient {
         cleanup: () => sub?.dispose(),
       });
       this.post(worker, { type: 'request', id, method, params });
+      this.changed();
     });
   }
 
@@ -132,6 +169,8 @@ export class EngineClient {
       stderr: false,
     });
     this.worker = worker;
+    this.info = undefined;
+    this.failure = undefined;
     this.options.log('info', `engine worker started (#${this.starts}, thread ${worker.threadId})`);
     let resolveReady!: (v: { backend: string; backendWarning?: string; tfjsVersion: string }) => void;
     let rejectReady!: (e: Error) => void;
@@ -144,7 +183,9 @@ export class EngineClient {
     worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'start-failed') {
         this.options.log('error', msg.message);
+        this.failure = { phase: 'failed', message: msg.message };
         rejectReady(new EngineRequestError('internal', msg.message));
+        this.changed();
         return;
       }
       this.onMessage(msg, resolveReady);
@@ -158,6 +199,7 @@ export class EngineClient {
       if (this.intentionalExit.has(worker)) return;
       const message = `The SeqLens engine stopped unexpectedly (exit code ${code}). It restarts on the next request.`;
       this.options.log('error', message);
+      this.failure = { phase: 'crashed', message };
       rejectReady(new EngineRequestError('worker-died', message));
       const inFlight = [...this.pending.values()].map((p) => p.method);
       this.detach(
@@ -165,7 +207,9 @@ export class EngineClient {
         new EngineRequestError('worker-died', `${message}${inFlight.length ? ` The running request (${inFlight.join(', ')}) was lost; run it again.` : ''}`),
       );
       this.options.onCrash?.(message);
+      this.changed();
     });
+    this.changed();
     return worker;
   }
 
@@ -182,6 +226,7 @@ export class EngineClient {
       p.cleanup();
       p.reject(error);
     }
+    this.changed();
   }
 
   private post(worker: Worker, msg: ToWorker): void {
@@ -203,7 +248,9 @@ export class EngineClient {
       case 'ready':
         this.options.log('info', `engine ready: tfjs ${msg.info.tfjsVersion} on the ${msg.info.backend} backend`);
         if (msg.info.backendWarning) this.options.onBackendWarning?.(msg.info.backendWarning);
+        this.info = msg.info;
         resolveReady(msg.info);
+        this.changed();
         return;
       case 'log':
         this.options.log(msg.level, msg.message);
@@ -218,6 +265,7 @@ export class EngineClient {
         p.cleanup();
         if (msg.ok) p.resolve(msg.result);
         else p.reject(new EngineRequestError(msg.error.code, msg.error.message, msg.error.detail));
+        this.changed();
         return;
       }
     }

@@ -4,7 +4,7 @@ import { before, test } from 'node:test';
 import { generateCorpus } from '../../src/core/data/grammar';
 import { LanguageModel } from '../../src/core/models/languageModel';
 import { maskedSparseCrossEntropy } from '../../src/core/training/losses';
-import { scheduledRate } from '../../src/core/training/trainer';
+import { scheduledRate, train } from '../../src/core/training/trainer';
 import { clipByGlobalNorm, makeBatch, trainLanguageModel } from '../../src/core/training/trainLanguageModel';
 import { Vocab } from '../../src/core/vocab';
 import { assertClose, useWasm } from './helpers';
@@ -93,4 +93,28 @@ test('linear learning-rate schedule: falls from the base rate to a 5% floor over
   assert.equal(scheduledRate(0.01, 'constant', 0.9), 0.01);
   assert.equal(scheduledRate(0.01, undefined, 0.9), 0.01);
   assertClose([scheduledRate(0.01, 'linear', 0), scheduledRate(0.01, 'linear', 0.5), scheduledRate(0.01, 'linear', 0.97), scheduledRate(0.01, 'linear', 3)], [0.01, 0.005, 0.0005, 0.0005], 1e-12, 'rates');
+});
+
+test('the ETA counts down the time limit when the limit comes before the last epoch', async () => {
+  const w = tf.variable(tf.scalar(3));
+  const etas: number[] = [];
+  let n = 0;
+  const r = await train({
+    epochs: 100_000,
+    learningRate: 0.01,
+    clipNorm: 5,
+    batches: () => Array.from({ length: 50 }, (_, i) => i),
+    tokensIn: () => 1,
+    loss: () => tf.square(w) as tf.Scalar,
+    variables: [w],
+    progressEvery: 5,
+    timeLimitSeconds: 60,
+    shouldStop: () => ++n > 40,
+    onProgress: (p) => etas.push(p.etaSeconds),
+  });
+  assert.equal(r.stoppedBy, 'cancelled');
+  assert.ok(etas.length >= 8, `${etas.length} progress reports`);
+  // 5,000,000 steps at thousands a second would take far longer than the 60 s limit; the limit wins.
+  for (const e of etas) assert.ok(e <= 60 && e > 55, `ETA ${e} s with a 60 s limit`);
+  w.dispose();
 });

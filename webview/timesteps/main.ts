@@ -6,7 +6,7 @@
 import '../shared/base.css';
 import './main.css';
 import { reviveMatrix } from '../../src/protocol/matrix';
-import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../src/protocol/timesteps';
+import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview, WelcomeAction } from '../../src/protocol/timesteps';
 import { STATE_NAMES, TraceResult } from '../../src/protocol/trace';
 import { Palette, readPalette } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
@@ -101,10 +101,17 @@ function setBusy(message: string): void {
   app.dataset.state = 'loading';
 }
 
-function showEmpty(message: string): void {
+function showEmpty(message: string, actions: WelcomeAction[] = []): void {
   stop();
   trace = undefined;
-  emptyBox.replaceChildren(el('p', {}, message));
+  const buttons = actions.map((a, i) => {
+    const b = el(UI.button, { id: `welcome-${i}`, 'data-command': a.command, ...(i > 0 ? { appearance: 'secondary' } : {}) }, a.label);
+    b.addEventListener('click', () => host.post({ type: 'command/run', command: a.command }));
+    return b;
+  });
+  const group = el('div', { class: 'welcome-actions', role: 'group', 'aria-label': message });
+  group.append(...buttons);
+  emptyBox.replaceChildren(el('p', {}, message), ...(buttons.length ? [group] : []));
   emptyBox.hidden = false;
   body.hidden = true;
   tokenStrip.replaceChildren();
@@ -460,7 +467,7 @@ window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => 
       return;
     case 'trace/empty':
       setModels(m.models, m.modelId);
-      showEmpty(m.message);
+      showEmpty(m.message, m.actions);
       return;
     case 'trace/error':
       showBanner(m.message, 'error');

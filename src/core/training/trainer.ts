@@ -131,9 +131,7 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
         tokens += o.tokensIn(batch);
         if (o.onProgress && (steps % every === 0 || Date.now() - lastReport > 2000)) {
           lastReport = Date.now();
-          const seconds = (Date.now() - t0) / 1000;
-          const rate = steps / Math.max(seconds, 1e-9);
-          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: throughput(), etaSeconds: (totalSteps - steps) / rate, learningRate });
+          o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: throughput(), etaSeconds: eta(totalSteps), learningRate });
         }
         if (o.validate && o.validateEvery && steps % o.validateEvery === 0 && steps % batches.length !== 0) await validateNow(epoch, totalSteps);
         // Yield to the event loop after every step, so a cancel message lands before the next one.
@@ -155,13 +153,18 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
   }
   return { losses, steps, tokens, seconds: (Date.now() - t0) / 1000, epochsRun, stoppedBy, validation, bestEpoch };
 
+  /** Seconds left: the remaining steps at the rate so far, or the time limit's remainder when that comes first. */
+  function eta(totalSteps: number): number {
+    const seconds = (Date.now() - t0) / 1000;
+    const bySteps = Math.max(0, totalSteps - steps) / (steps / Math.max(seconds, 1e-9));
+    return o.timeLimitSeconds !== undefined ? Math.min(bySteps, Math.max(0, o.timeLimitSeconds - seconds)) : bySteps;
+  }
+
   async function validateNow(epoch: number, totalSteps: number): Promise<void> {
     const e0 = Date.now();
     const metrics = await o.validate!(epoch, steps);
     validation.push(metrics);
-    const seconds = (Date.now() - t0) / 1000;
-    const rate = steps / Math.max(seconds, 1e-9);
-    o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max((Date.now() - t0 - evalMs) / 1000, 1e-9), etaSeconds: Math.max(0, totalSteps - steps) / rate, learningRate, validation: metrics });
+    o.onProgress?.({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss: losses[losses.length - 1] ?? NaN, tokensPerSecond: tokens / Math.max((Date.now() - t0 - evalMs) / 1000, 1e-9), etaSeconds: eta(totalSteps), learningRate, validation: metrics });
     if (metrics.loss < best) {
       best = metrics.loss;
       bestEpoch = epoch;

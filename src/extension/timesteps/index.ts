@@ -2,13 +2,13 @@
 import * as vscode from 'vscode';
 import type { TraceResult } from '../../protocol/trace';
 import type { SeqLensContext } from '../context';
-import { uriArg, type FeatureContribution } from '../features';
+import { objectArg, uriArg, type FeatureContribution } from '../features';
 import { consentToLoad } from '../shared/trust';
 import { TIMESTEPS_VIEW_ID, TimestepsView } from './timestepsView';
 
 export interface TimestepsApi {
   timesteps: {
-    stepThrough(editor?: vscode.TextEditor): Promise<TraceResult | undefined>;
+    stepThrough(editor?: vscode.TextEditor, model?: string): Promise<TraceResult | undefined>;
     readonly currentStep: number;
     readonly currentTrace: TraceResult | undefined;
     readonly isReady: boolean;
@@ -29,7 +29,7 @@ export function register(ctx: SeqLensContext): FeatureContribution<TimestepsApi>
   ctx.register(vscode.window.registerWebviewViewProvider(TIMESTEPS_VIEW_ID, timesteps));
   return {
     commands: {
-      'seqlens.stepThrough': () => timesteps.stepThrough(),
+      'seqlens.stepThrough': (arg?: unknown) => timesteps.stepThrough(undefined, objectArg<{ model: string }>(arg).model),
       'seqlens.openModel': async (arg?: unknown) => {
         let uri = uriArg(arg);
         if (!uri) {
@@ -56,7 +56,7 @@ export function register(ctx: SeqLensContext): FeatureContribution<TimestepsApi>
     },
     api: {
       timesteps: {
-        stepThrough: (editor) => timesteps.stepThrough(editor),
+        stepThrough: (editor, model) => timesteps.stepThrough(editor, model),
         get currentStep() {
           return timesteps.currentStep;
         },

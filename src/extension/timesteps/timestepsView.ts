@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_MODEL_IDS, DefaultModelId, MODEL_LABELS, TraceResult } from '../../protocol/trace';
-import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview } from '../../protocol/timesteps';
+import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview, WelcomeAction } from '../../protocol/timesteps';
 import { EngineRequestError } from '../../worker/client';
 import { config } from '../shared/config';
 import type { SeqLensContext } from '../context';
@@ -16,6 +16,15 @@ import { webviewHtml } from '../shared/webviewHtml';
 import { TextSource, textFromEditor } from '../shared/textSource';
 import { LinkedText } from '../shared/editorText';
 import { HEADS_MODEL_DIRS } from '../../core/defaultIds';
+
+/** The empty panel's buttons (its welcome): what to do first. */
+function welcomeActions(): WelcomeAction[] {
+  return [
+    { label: vscode.l10n.t('Step Through the Selection'), command: 'seqlens.stepThrough' },
+    { label: vscode.l10n.t('Open the Course'), command: 'seqlens.openCourse' },
+    { label: vscode.l10n.t('Open a Demo Sentence'), command: 'seqlens.course.rnn' },
+  ];
+}
 
 export const TIMESTEPS_VIEW_ID = 'seqlens.timesteps';
 
@@ -142,8 +151,29 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     return opened;
   }
 
-  /** The command: trace the selection (or the caret's line) of the active editor. */
-  async stepThrough(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<TraceResult | undefined> {
+  /**
+   * A model named by a command's argument: a default id ("lstm", "rnn-sigmoid"), "heads:<cell>"
+   * for an embedded tagger + sentiment classifier, or an id of the chooser.
+   */
+  resolveModel(name: string): string | undefined {
+    const heads = /^heads:(.+)$/.exec(name);
+    if (heads) {
+      const dir = (HEADS_MODEL_DIRS as Record<string, string>)[heads[1]];
+      return dir ? `file:${this.ctx.asPath('media', 'models', dir)}` : undefined;
+    }
+    return this.models().some((m) => m.id === name) ? name : undefined;
+  }
+
+  /**
+   * The command: trace the selection (or the caret's line) of the active editor, with the
+   * chosen model or `model` (resolveModel; chosen for this session, the setting unchanged).
+   */
+  async stepThrough(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, model?: string): Promise<TraceResult | undefined> {
+    if (model !== undefined) {
+      const id = this.resolveModel(model);
+      if (!id) throw new Error(`no model "${model}" in the timestep panel (${[...DEFAULT_MODEL_IDS, ...Object.keys(HEADS_MODEL_DIRS).map((c) => `heads:${c}`)].join(', ')})`);
+      this.sessionModel = id;
+    }
     if (!editor) {
       this.ctx.info('open a text file and select a sentence to step through.');
       return undefined;
@@ -284,10 +314,14 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         this.webviewReady = true;
         if (this.shown) this.post(this.showMessage());
         else if (this.lastContent) this.post(this.lastContent);
-        else this.post({ type: 'trace/empty', message: 'Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.', models: this.models(), modelId: this.currentModel() });
+        else this.post({ type: 'trace/empty', message: vscode.l10n.t('Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.'), models: this.models(), modelId: this.currentModel(), actions: welcomeActions() });
         if (this.shown?.link.stale) this.post({ type: 'trace/stale', message: this.shown.link.stale, canRerun: true });
         else if (this.shown && !this.shown.link.isVisible) this.post({ type: 'trace/note', message: editorClosedNote });
         this.readyEmitter.fire();
+        return;
+      case 'command/run':
+        // Only the welcome's own buttons: the page cannot run any other command.
+        if (welcomeActions().some((a) => a.command === m.command)) void vscode.commands.executeCommand(m.command).then(undefined, (e) => this.ctx.reportError(m.command, e));
         return;
       case 'step/changed':
         if (!this.shown || m.traceId !== this.shown.id) return; // about a trace that has since been replaced

@@ -75,7 +75,7 @@ export const PRESETS: Record<'recurrent' | 'translate' | 'word2vec', Array<{ id:
     { id: 'small', label: 'Small: 64 units, 10 epochs', options: { units: 64, embedding: 64, epochs: 10 } },
     { id: 'base', label: 'Base: 256 units, 10 epochs', options: { units: 256, embedding: 128, epochs: 10 } },
     // Real text: pieces learned from the pairs (byte-pair encoding), so that no word is <unk>.
-    { id: 'base-subword', label: 'Base on subword pieces: 256 units, 10 epochs, 8,000 byte-pair merges a side (no word is <unk>)', options: { units: 256, embedding: 128, epochs: 10, subword: 8000 } },
+    { id: 'base-subword', label: 'Base on subword pieces: 256 units, 10 epochs, 6,000 byte-pair merges a side (no word is <unk>), learning rate 0.003 falling linearly', options: { units: 256, embedding: 128, epochs: 10, subword: 6000, lr: 0.003, 'lr-schedule': 'linear' } },
   ],
   recurrent: [
     { id: 'tiny', label: 'Tiny: 16 units, 3 epochs', options: { units: 16, embedding: 16, epochs: 3 } },

@@ -20,6 +20,8 @@ import { modelLabelOf } from '../../core/runs/runs';
 export interface ShowRequest {
   text?: string;
   model?: string;
+  /** The panel's tab to show: the attention (default) or the positional encoding explorer. */
+  tab?: 'attention' | 'positions';
 }
 
 interface Shown {
@@ -34,6 +36,8 @@ const EMBEDDED: TransformerChoice = { id: TRANSFORMER_MODEL_ID, label: 'English 
 export class TransformerPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
+  /** A tab asked for by the command, shown once the page is ready for it. */
+  private requestedTab: 'attention' | 'positions' | undefined;
   private last: TransformerToWebview | undefined;
   private seq = 0;
   private cancel: vscode.CancellationTokenSource | undefined;
@@ -87,7 +91,10 @@ export class TransformerPanel implements vscode.Disposable {
       this.ctx.info('there is nothing to read here: select a sentence.');
       return undefined;
     }
-    return this.run(text, label, source);
+    this.requestedTab = request.tab;
+    const view = await this.run(text, label, source);
+    this.showRequestedTab();
+    return view;
   }
 
   private async run(text: string, sourceLabel: string, source: TextSource | undefined): Promise<TransformerView | undefined> {
@@ -189,6 +196,7 @@ export class TransformerPanel implements vscode.Disposable {
         this.ready = true;
         if (this.shown) this.post({ type: 'view/show', id: this.shown.id, view: this.shown.view, sourceLabel: this.shown.sourceLabel, models: this.models(), head: this.head });
         else if (this.last) this.post(this.last);
+        this.showRequestedTab();
         return;
       case 'token/hover':
         if (m.id !== this.shown?.id) return;
@@ -233,6 +241,13 @@ export class TransformerPanel implements vscode.Disposable {
     const s = this.shown;
     if (!s) return;
     await exportFile(this.ctx, format, name, dataUrl, () => viewJson(s.view));
+  }
+
+  private showRequestedTab(): void {
+    if (!this.requestedTab || !this.shown || !this.ready) return;
+    const tab = this.requestedTab;
+    this.requestedTab = undefined;
+    if (this.panel) void this.panel.webview.postMessage({ type: 'tab/show', tab } satisfies TransformerToWebview);
   }
 
   private post(message: TransformerToWebview): void {
