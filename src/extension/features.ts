@@ -4,7 +4,6 @@
  * the part of the API it offers to tests and other extensions. The command table wraps every
  * handler once in the same error reporting, so no handler needs a try/catch of its own.
  */
-import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { SeqLensContext } from './context';
 
@@ -18,16 +17,8 @@ export interface FeatureContribution<Api extends object = object> {
 /** The command's title as package.json gives it ("Translate Selection"), for error messages. */
 function commandTitle(ctx: SeqLensContext, id: string): string {
   const commands = (ctx.extension.extension.packageJSON?.contributes?.commands ?? []) as Array<{ command: string; title: string }>;
-  const title = commands.find((c) => c.command === id)?.title ?? id;
-  // VS Code hands extensions their manifest localised; a raw %key% is read from package.nls.json.
-  const key = /^%(.+)%$/.exec(title)?.[1];
-  if (!key) return title;
-  try {
-    const nls = JSON.parse(fs.readFileSync(ctx.asPath('package.nls.json'), 'utf8')) as Record<string, string>;
-    return nls[key] ?? id;
-  } catch {
-    return id;
-  }
+  // VS Code hands extensions their manifest with package.nls's strings in the display language.
+  return commands.find((c) => c.command === id)?.title ?? id;
 }
 
 /** Registers a feature's commands, each wrapped in ctx.reportError; returns its API. */

@@ -23,7 +23,7 @@ import { BOS_ID, EOS_ID } from '../vocab';
 import { additiveAttention, additiveKeys, AttentionOutput, dotAttention, maskBias } from './attention';
 import { uniformInit, variable, assignWeights } from './cell';
 import { GruCell } from './gru';
-import type { Candidates } from '../training/sampledSoftmax';
+import { candidateLogits, type Candidates } from '../training/sampledSoftmax';
 
 export type AttentionKind = 'none' | 'additive' | 'dot';
 
@@ -214,11 +214,9 @@ export class Seq2Seq {
     let logits: tf.Tensor;
     if (candidates) {
       // Sampled softmax (training): only the candidates' columns, their importance correction added.
-      const ids = tf.tensor1d(candidates.ids, 'int32');
-      logits = this.config.tieEmbeddings
-        ? tf.matMul(tf.matMul(out, w['output/projection']), tf.gather(w['decoder/embedding'], ids), false, true) // [N, E] x [C, E]ᵀ
-        : tf.matMul(out, tf.gather(w['output/kernel'], ids, 1));
-      return tf.add(tf.add(logits, tf.gather(w['output/bias'], ids)), tf.tensor1d(candidates.correction)) as tf.Tensor2D;
+      return this.config.tieEmbeddings
+        ? candidateLogits(tf.matMul(out, w['output/projection']), w['decoder/embedding'] as tf.Tensor2D, w['output/bias'] as tf.Tensor1D, candidates)
+        : candidateLogits(out, w['output/kernel'] as tf.Tensor2D, w['output/bias'] as tf.Tensor1D, candidates, 'columns');
     }
     if (!this.config.tieEmbeddings) logits = tf.matMul(out, w['output/kernel']);
     else if (embeddingT) logits = tf.matMul(tf.matMul(out, w['output/projection']), embeddingT); // [N, E] x [E, Vt]

@@ -9,7 +9,7 @@
  * parallel, which is why training feeds the whole reference target (teacher
  * forcing is the only way to train it; decoding is still one token at a time).
  */
-import type { Candidates } from '../training/sampledSoftmax';
+import { candidateLogits, type Candidates } from '../training/sampledSoftmax';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { BOS_ID, EOS_ID, PAD_ID } from '../vocab';
@@ -255,12 +255,8 @@ export class Transformer {
 
   /** Output layer tied to the target embedding: features [N, d] → logits [N, Vt]. */
   private project(features: tf.Tensor2D, candidates?: Candidates): tf.Tensor2D {
-    if (candidates) {
-      // Sampled softmax (training): only the candidates' columns, their importance correction added.
-      const ids = tf.tensor1d(candidates.ids, 'int32');
-      const logits = tf.matMul(features, tf.gather(this.weights['decoder/embedding'], ids), false, true);
-      return tf.add(tf.add(logits, tf.gather(this.weights['output/bias'], ids)), tf.tensor1d(candidates.correction)) as tf.Tensor2D;
-    }
+    // Sampled softmax (training): only the candidates' columns, their importance correction added.
+    if (candidates) return candidateLogits(features, this.weights['decoder/embedding'] as tf.Tensor2D, this.weights['output/bias'] as tf.Tensor1D, candidates);
     return tf.add(tf.matMul(features, this.weights['decoder/embedding'], false, true), this.weights['output/bias']) as tf.Tensor2D;
   }
 

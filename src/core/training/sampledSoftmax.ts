@@ -20,6 +20,7 @@
  * gradient) falls from V to |C| columns; validation and decoding use the full
  * softmax.
  */
+import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../random';
 
 export interface Candidates {
@@ -69,4 +70,15 @@ export function sampleCandidates(labels: ArrayLike<number>, vocabSize: number, s
     correction.fill(Math.log(rest / m), labelWords);
   }
   return { ids: Int32Array.from(ids), correction, labels: mapped, labelWords };
+}
+
+/**
+ * The output layer over the candidates only: features [N, E] against the candidates' rows of
+ * `weights` ([V, E], a tied embedding) or, with `columns`, their columns ([E, V], a kernel), plus
+ * their bias and importance correction: logits [N, |C|].
+ */
+export function candidateLogits(features: tf.Tensor2D, weights: tf.Tensor2D, bias: tf.Tensor1D, c: Candidates, layout: 'rows' | 'columns' = 'rows'): tf.Tensor2D {
+  const ids = tf.tensor1d(c.ids, 'int32');
+  const scores = layout === 'rows' ? tf.matMul(features, tf.gather(weights, ids), false, true) : tf.matMul(features, tf.gather(weights, ids, 1));
+  return tf.add(tf.add(scores, tf.gather(bias, ids)), tf.tensor1d(c.correction)) as tf.Tensor2D;
 }
