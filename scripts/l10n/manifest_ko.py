@@ -9,6 +9,7 @@ KO = {
     'Restart Engine': '엔진 다시 시작',
     'Show Log': '로그 보기',
     'Open Model…': '모델 열기…',
+    'Clear the Timesteps Panel': '타임스텝 패널 비우기',
     'Train Word Vectors on Workspace': '작업 영역으로 단어 벡터 학습',
     'Load Word Vectors…': '단어 벡터 불러오기…',
     'Nearest Words': '가장 가까운 단어',

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
-import { harness, waitFor } from './harness';
+import { harness, setTheme, waitFor } from './harness';
 
 const EXTENSION_ID = 'seqlens.seqlens';
 const KOREAN = process.env.E2E_LOCALE === 'ko';
@@ -59,24 +59,45 @@ describe('SeqLens: the course and the engine status', function () {
       await waitFor('the error background', () => workbench<boolean>(`(() => { const e = document.querySelector('.statusbar-item[id$="seqlens.engine"]'); return !!e && (e.classList.contains('error-kind') || getComputedStyle(e).backgroundColor !== 'rgba(0, 0, 0, 0)'); })()`));
       await harness.screenshot(`course-engine-crashed${KOREAN ? '-ko' : ''}`);
       // The menu, from the status bar item: its entries in the display language; Restart Engine restarts.
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       await workbench(`document.querySelector('.statusbar-item[id$="seqlens.engine"] a').click()`);
-      const items = await waitFor('the engine menu', () => workbench<string[] | null>(`(() => { const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].map((r) => r.textContent); return rows.length ? rows : null; })()`));
+      // The rows of the quick pick on show (the widget keeps an earlier pick's rows while hidden).
+      const rowsShown = `[...document.querySelectorAll('.quick-input-widget .monaco-list-row')].filter((r) => r.offsetParent && r.closest('.quick-input-widget').style.display !== 'none')`;
+      const items = await waitFor('the engine menu', () => workbench<string[] | null>(`(() => { const rows = ${rowsShown}.map((r) => r.textContent); return rows.some((r) => r.includes(${JSON.stringify(t('Restart Engine'))})) ? rows : null; })()`));
       assert.ok(items.some((i) => i.includes(t('Restart Engine'))), `menu: ${items.join(' | ')}`);
       assert.ok(items.some((i) => i.includes(t('Show Log'))));
       await harness.screenshot(`course-engine-menu${KOREAN ? '-ko' : ''}`);
-      await workbench(`[...document.querySelectorAll('.quick-input-widget .monaco-list-row')].find((r) => r.textContent.includes(${JSON.stringify(t('Restart Engine'))})).click()`);
+      await workbench(`${rowsShown}.find((r) => r.textContent.includes(${JSON.stringify(t('Restart Engine'))})).click()`);
     } else await vscode.commands.executeCommand('seqlens.restartEngine');
     await waitFor('idle after the restart from the menu', () => api.engine.state.phase === 'idle' && !status().error, 60_000);
+    await vscode.commands.executeCommand('notifications.clearAll'); // the crash's notifications, out of the later screenshots
   });
 
-  it('the empty Timesteps panel welcomes with buttons, and its demo button opens the first step', async function () {
+  it('Clear empties the Timesteps panel, which welcomes with buttons, and its demo button opens the first step', async function () {
     needsBrowser(this);
-    this.timeout(90_000);
+    this.timeout(120_000);
+    // A trace on show (the course's first step), then the panel's Clear action in its title bar.
+    await vscode.commands.executeCommand('seqlens.course.rnn');
+    await waitFor('a trace', () => api.timesteps.currentTrace !== undefined && api.timesteps.decoratedStepRange() !== undefined, 60_000);
     await vscode.commands.executeCommand('seqlens.timesteps.focus');
     const PANEL = '#app[data-entry="timesteps"]';
+    await waitFor('the trace in the panel', () => harness.evaluate<boolean>(PANEL, `document.getElementById('app').dataset.state === 'trace'`));
+    const clearTitle = nls['command.clearTimesteps.title'];
+    const clicked = await waitFor('the Clear action', () => workbench<boolean>(`(() => { const a = [...document.querySelectorAll('.action-label')].find((e) => e.offsetParent && (e.getAttribute('aria-label') ?? '').startsWith(${JSON.stringify(clearTitle)})); if (!a) return false; a.click(); return true; })()`));
+    assert.ok(clicked);
+    await waitFor('the trace cleared', () => api.timesteps.currentTrace === undefined);
+    assert.strictEqual(api.timesteps.decoratedStepRange(), undefined, 'the highlights in the editor go with it');
     const welcome = await waitFor('the welcome buttons', () => harness.evaluate<string[]>(PANEL, `[...document.querySelectorAll('.welcome-actions vscode-button')].map((b) => b.textContent)`).then((v) => (v && v.length ? v : null)));
     assert.deepStrictEqual(welcome, [t('Step Through the Selection'), t('Open the Course'), t('Open a Demo Sentence')]);
-    await harness.screenshot(`course-timesteps-welcome${KOREAN ? '-ko' : ''}`);
+    await setTheme(PANEL, 'Default Light Modern', 'vscode-light');
+    await harness.screenshot(`course-timesteps-welcome-light${KOREAN ? '-ko' : ''}`);
+    await setTheme(PANEL, 'Default Dark Modern', 'vscode-dark');
+    await harness.screenshot(`course-timesteps-welcome-dark${KOREAN ? '-ko' : ''}`);
+    await setTheme(PANEL, 'Default High Contrast', 'vscode-high-contrast');
+    await harness.screenshot(`course-timesteps-welcome-hc${KOREAN ? '-ko' : ''}`);
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    // By keyboard: the first button takes the focus and Enter runs it (here: nothing selected, so it says what to do).
+    assert.ok(await harness.evaluate<boolean>(PANEL, `(() => { const b = document.getElementById('welcome-0'); b.focus(); return document.activeElement === b; })()`), 'the welcome button takes the keyboard focus');
     await harness.click('#welcome-2');
     await waitFor('the demo sentence traced', () => api.timesteps.currentTrace?.tokens.map((x) => x.text).join(' ').toLowerCase().startsWith('the dog sleeps'), 60_000);
     assert.strictEqual(api.course.lastOpened?.step, 'rnn');
@@ -134,6 +155,10 @@ describe('SeqLens: the course and the engine status', function () {
   it('the walkthrough page: eleven steps in the display language, and clicking a step\'s button completes it', async function () {
     needsBrowser(this);
     this.timeout(120_000);
+    // The walkthrough alone in the window, so its page (the step's markdown) is shown beside the steps.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('seqlens.openCourse');
     const titles = await waitFor('the walkthrough', () => workbench<string[] | null>(`(() => { const t = [...document.querySelectorAll('.getting-started-step .step-title')].map((e) => e.textContent.trim()); return t.length ? t : null; })()`), 30_000);
     const ids = ['rnn', 'activations', 'heads', 'lstm', 'context', 'attention', 'teacherForcing', 'positions', 'selfAttention', 'endToEnd', 'word2vec'];
@@ -145,7 +170,12 @@ describe('SeqLens: the course and the engine status', function () {
     await waitFor('the step expanded', () => workbench<boolean>(`${STEP}.getAttribute('aria-expanded') === 'true' || ${STEP}.classList.contains('expanded')`));
     const media = await waitFor('the step\'s markdown', () => workbench<string | null>(`(() => { const f = document.querySelector('.getting-started-media iframe, .getting-started-media webview'); return f ? 'shown' : null; })()`), 30_000);
     assert.strictEqual(media, 'shown');
-    await harness.screenshot(`course-walkthrough-step2${KOREAN ? '-ko' : ''}`);
+    await new Promise((r) => setTimeout(r, 1500)); // the page's webview paints
+    await harness.screenshot(`course-walkthrough-step2-light${KOREAN ? '-ko' : ''}`);
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    await new Promise((r) => setTimeout(r, 1500));
+    await harness.screenshot(`course-walkthrough-step2-dark${KOREAN ? '-ko' : ''}`);
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     // The button's label is the link text of the step's description, in the display language.
     const label = /\[([^\]]+)\]\(command:seqlens\.course\.activations\)/.exec(nls['walkthrough.activations.description'])![1];
     const clicked = await workbench<boolean>(`(() => { const b = [...document.querySelectorAll('button, a')].find((e) => e.offsetParent && e.textContent.trim() === ${JSON.stringify(label)}); if (!b) return false; b.click(); return true; })()`);
@@ -155,5 +185,6 @@ describe('SeqLens: the course and the engine status', function () {
     await vscode.commands.executeCommand('seqlens.openCourse');
     await waitFor('the step ticked', () => workbench<boolean>(`!!${STEP} && (${STEP}.getAttribute('aria-checked') === 'true' || ${STEP}.classList.contains('complete'))`), 30_000);
     await harness.screenshot(`course-walkthrough-ticked${KOREAN ? '-ko' : ''}`);
+    await vscode.commands.executeCommand('workbench.view.explorer'); // the side bar back, for the suites after
   });
 });

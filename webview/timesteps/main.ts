@@ -118,6 +118,8 @@ function showEmpty(message: string, actions: WelcomeAction[] = []): void {
   sourceLine.textContent = '';
   stepLabel.textContent = '';
   app.dataset.state = 'empty';
+  delete app.dataset.stale;
+  showBanner('', 'info');
 }
 
 // ---- a new trace ----------------------------------------------------------------------------

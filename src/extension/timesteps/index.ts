@@ -30,6 +30,7 @@ export function register(ctx: SeqLensContext): FeatureContribution<TimestepsApi>
   return {
     commands: {
       'seqlens.stepThrough': (arg?: unknown) => timesteps.stepThrough(undefined, objectArg<{ model: string }>(arg).model),
+      'seqlens.clearTimesteps': () => timesteps.clear(),
       'seqlens.openModel': async (arg?: unknown) => {
         let uri = uriArg(arg);
         if (!uri) {

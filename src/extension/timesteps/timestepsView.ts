@@ -232,6 +232,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         onVisibility: (visible) => this.post({ type: 'trace/note', message: visible ? '' : editorClosedNote }),
       });
       this.shown = { id: seq, trace, link };
+      void vscode.commands.executeCommand('setContext', 'seqlens.timesteps.hasTrace', true);
       const caret = staleReason ? undefined : link.tokenAtCaret(options.editor);
       this.step = Math.min(trace.tokens.length - 1, options.keepStep ?? caret ?? 0);
       this.ctx.log.info(`trace: ${trace.modelLabel}, ${trace.tokens.length} tokens${trace.truncatedTokens ? ` (+${trace.truncatedTokens} cut)` : ''}, probe ${trace.probeMs.toFixed(1)} ms`);
@@ -293,6 +294,24 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
     await this.stepThrough(editor);
   }
 
+  /** Clear: the trace and its highlights go, and the panel welcomes again (its buttons). */
+  clear(): void {
+    this.runSeq++; // a reading under way is dropped when it returns
+    this.cancelRun?.cancel();
+    this.cancelRun = undefined;
+    this.shown?.link.dispose();
+    this.shown = undefined;
+    this.hovered = null;
+    this.step = 0;
+    this.lastContent = undefined;
+    void vscode.commands.executeCommand('setContext', 'seqlens.timesteps.hasTrace', false);
+    this.post(this.welcomeMessage());
+  }
+
+  private welcomeMessage(): TimestepsToWebview {
+    return { type: 'trace/empty', message: vscode.l10n.t('Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.'), models: this.models(), modelId: this.currentModel(), actions: welcomeActions() };
+  }
+
   private showMessage(): TimestepsToWebview {
     const s = this.shown!;
     const note = truncationNote(s.trace, s.link.source);
@@ -314,7 +333,7 @@ export class TimestepsView implements vscode.WebviewViewProvider, vscode.Disposa
         this.webviewReady = true;
         if (this.shown) this.post(this.showMessage());
         else if (this.lastContent) this.post(this.lastContent);
-        else this.post({ type: 'trace/empty', message: vscode.l10n.t('Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.'), models: this.models(), modelId: this.currentModel(), actions: welcomeActions() });
+        else this.post(this.welcomeMessage());
         if (this.shown?.link.stale) this.post({ type: 'trace/stale', message: this.shown.link.stale, canRerun: true });
         else if (this.shown && !this.shown.link.isVisible) this.post({ type: 'trace/note', message: editorClosedNote });
         this.readyEmitter.fire();
