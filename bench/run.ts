@@ -11,6 +11,7 @@
  *   train-worker a run trained by the engine worker against `seqlens train --run-dir` (tokens/s),
  *                and the host thread's event-loop lag while it trains (bench/trainInEditor.ts)
  *   translate-file  `seqlens translate --file` on 1,500 lines against 1,500 single calls
+ *   estimate     Train Model…'s size estimates (`seqlens train --estimate`) against the runs trained for real
  *   dashboard-repaint  the training dashboard (Chromium, the real bundle) with 5 runs × 10,000
  *                points per series, redrawn as rows stream in: against the 16 ms frame budget
  *
@@ -323,6 +324,36 @@ const BENCHMARKS: Record<string, () => Promise<Result[]>> = {
     } catch (e) {
       rows.push({ name: 'lens-stepper', unit: 'ms', value: NaN, reference: 'frame budget', referenceValue: 16, ratio: null, target: '≤ 16 ms', note: `skipped: ${(e as Error).message}` });
     }
+    return rows;
+  },
+  estimate: async () => {
+    // Train Model…'s size estimates (`seqlens train --estimate`) against the same run trained for
+    // real, one after the other in this run: actual seconds / estimated (1 = exact).
+    const cli = path.join(ROOT, 'dist', 'cli.js');
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'seqlens-bench-estimate-'));
+    const workloads: Array<{ label: string; args: string[]; whole: boolean }> = [
+      { label: 'lm: LSTM 32 on the grammar corpus, 5 epochs', args: ['--task', 'lm', '--model', 'lstm', '--data', 'builtin:grammar', '--units', '32', '--embedding', '24', '--epochs', '5'], whole: false },
+      { label: 'tag: GRU 32 on the grammar tags, 5 epochs', args: ['--task', 'tag', '--model', 'gru', '--data', 'builtin:grammar-tags', '--units', '32', '--embedding', '24', '--epochs', '5'], whole: false },
+      { label: 'translate: GRU 32 + dot attention on en-ko, 6 epochs (tiny)', args: ['--task', 'translate', '--model', 'attention', '--data', 'builtin:en-ko', '--units', '32', '--embedding', '32', '--epochs', '6'], whole: true },
+      { label: 'translate: GRU 64 + dot attention on en-ko, 10 epochs (small)', args: ['--task', 'translate', '--model', 'attention', '--data', 'builtin:en-ko', '--units', '64', '--embedding', '64', '--epochs', '10'], whole: true },
+    ];
+    const rows: Result[] = [];
+    for (const [i, w] of workloads.entries()) {
+      const e = spawnSync(process.execPath, [cli, 'train', ...w.args, '--estimate', '--json'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [cli, 'train', ...w.args, '--out', path.join(out, String(i)), '--json'], { encoding: 'utf8' });
+      if (e.status !== 0 || r.status !== 0) {
+        rows.push({ name: 'estimate', unit: 's', value: NaN, reference: 'the run itself', referenceValue: null, ratio: null, target: '0.67–1.5', note: `failed: ${(e.stderr || r.stderr).trim().split('\n').at(-1)}` });
+        continue;
+      }
+      const est = JSON.parse(e.stdout).estimate as { seconds: number; setupSeconds: number; finalSeconds: number };
+      const actual = Number(JSON.parse(r.stdout).metrics.seconds);
+      // translate's metrics.seconds is the whole task; lm's and tag's the training loop (steps and evaluations).
+      const estimated = w.whole ? est.seconds : est.seconds - est.setupSeconds - est.finalSeconds;
+      const ratio = actual / estimated;
+      log(`  ${w.label}: estimated ${estimated.toFixed(1)} s, took ${actual.toFixed(1)} s`);
+      rows.push({ name: 'estimate', unit: 's', value: estimated, reference: 'the run itself', referenceValue: actual, ratio, target: 'actual/estimated 0.67–1.5', note: `${ratio >= 0.67 && ratio <= 1.5 ? 'met' : 'NOT met'}; ${w.label}${w.whole ? '' : ' (the training loop)'}` });
+    }
+    fs.rmSync(out, { recursive: true, force: true });
     return rows;
   },
   'batch-decode': async () => {

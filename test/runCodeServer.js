@@ -74,6 +74,14 @@ async function runTestsInCodeServer(opts) {
       for (const key of (q.get('keys') || '').split(',').filter(Boolean)) await page.keyboard.press(key);
       return { pressed: true };
     },
+    '/workbench-press': async (q) => {
+      // Focuses an element of the workbench page (a quick input's box), then types keys through the real keyboard.
+      const handle = await page.mainFrame().$(q.get('selector'));
+      if (!handle) return { pressed: false };
+      await handle.focus();
+      for (const key of (q.get('keys') || '').split(',').filter(Boolean)) await page.keyboard.press(key);
+      return { pressed: true };
+    },
     '/workbench-eval': async (q) => {
       // Evaluates an expression in the workbench page itself (quick picks, notifications).
       return { value: await page.mainFrame().evaluate(q.get('expression')) };
@@ -110,7 +118,7 @@ async function runTestsInCodeServer(opts) {
       // A display language needs a language pack; the tests' own makes ko one (VS Code's strings stay English).
       extraExtensions: opts.locale === 'ko' ? [path.join(__dirname, 'fixtures', 'ko-language-pack')] : [],
       settings: { 'security.workspace.trust.enabled': false },
-      env: { ...(opts.env || {}), E2E_HARNESS_URL: bridgeUrl, E2E_RESULTS_FILE: resultsFile },
+      env: { ...(opts.env || {}), E2E_HARNESS_URL: bridgeUrl, E2E_RESULTS_FILE: resultsFile, E2E_ARTIFACTS: artifactsDir },
     });
     timings.codeServerStartMs = Date.now() - tCs;
     log(`code-server on ${server.authority} after ${timings.codeServerStartMs} ms`);

@@ -45,6 +45,9 @@ const HELP = `seqlens: sequence models in a terminal
                 [--min-count N] [--untied] [--patience EPOCHS]
                 [--time-limit SECONDS] [--limit PAIRS] [--lr-schedule constant|linear]
                 [--beam K]  (translate: beam width for the held-out test BLEU)
+                [--sampled-softmax K] [--subword MERGES]
+  seqlens train … --estimate   (any task: time a few steps and one evaluation here, and say how long the
+                whole run would take on this machine; --out not needed, nothing written)
   seqlens train --task tag|classify --model lstm|gru|rnn --data FILE --out DIR [--units N] [--epochs N]
                 [--activation tanh|sigmoid] [--embeddings VECTORS [--freeze-embeddings]]
                 (tag: word<TAB>tag lines, blank line between sentences; classify: label<TAB>text lines;

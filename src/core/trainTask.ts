@@ -21,7 +21,7 @@ import { tokenize } from './tokenizer';
 import { loadVectors } from './vectorsArg';
 import { maskedSparseCrossEntropy } from './training/losses';
 import { makeBatch } from './training/trainLanguageModel';
-import { train } from './training/trainer';
+import { estimateSeconds, StepMeasurement, train } from './training/trainer';
 import { trainTranslation, TRANSLATION_DEFAULTS } from './training/trainTranslation';
 import { EOS_ID, Vocab, vocabFromMeta } from './vocab';
 import { trainSkipGram } from './word2vec/skipgram';
@@ -66,10 +66,32 @@ function resumed(hooks: TaskHooks): ReturnType<typeof loadCheckpoint> | undefine
   }
 }
 
+/** `--estimate` times at least this many steps (and a second's worth; trainer.ts) and one evaluation. */
+export const ESTIMATE_STEPS = 4;
+const estimating = (a: Args) => a.flags.has('estimate');
+
+/**
+ * The answer of `--estimate`: the whole run's seconds on this machine from a measurement — the
+ * set-up it took (data, vocabulary, model, the first step), every epoch's steps and evaluations
+ * at the measured speed (capped by --time-limit), and the final evaluation. Nothing is written.
+ */
+function estimateResult(elapsedSeconds: number, m: StepMeasurement, timeLimit: number | undefined, finalSeconds: number): TaskResult {
+  const setupSeconds = Math.max(0, elapsedSeconds - m.measuredSteps * m.secondsPerStep - m.validationSeconds);
+  const seconds = setupSeconds + estimateSeconds(m, timeLimit) + finalSeconds;
+  const estimate = { seconds, setupSeconds, finalSeconds, timeLimit: timeLimit ?? null, ...m };
+  const fmt = (x: number) => (x >= 90 ? `${Math.round(x / 60)} min` : `${x.toFixed(x < 10 ? 1 : 0)} s`);
+  return result(
+    { estimate },
+    `about ${fmt(seconds)} on this machine: ${m.epochs} epoch${m.epochs === 1 ? '' : 's'} of ${m.stepsPerEpoch} steps at ${(m.secondsPerStep * 1000).toFixed(0)} ms a step` +
+      (m.validationsPerEpoch ? `, ${m.validationsPerEpoch} evaluation${m.validationsPerEpoch === 1 ? '' : 's'} of ${fmt(m.validationSeconds)} an epoch` : '') +
+      `, set-up ${fmt(setupSeconds)}${timeLimit ? `; the time limit of ${fmt(timeLimit)} ${estimateSeconds({ ...m }, undefined) > timeLimit ? 'stops it sooner' : 'is not reached'}` : ''} (measured over ${m.measuredSteps} steps; nothing written)`,
+  );
+}
+
 export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   const task = str(a, 'task', true);
   const data = str(a, 'data', true);
-  str(a, 'out', true);
+  if (!estimating(a)) str(a, 'out', true);
   switch (task) {
     case 'translate':
       return trainTranslate(a, hooks);
@@ -89,7 +111,7 @@ export async function trainTask(a: Args, hooks: TaskHooks): Promise<TaskResult> 
 // ---- translate --------------------------------------------------------------------------------
 async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   const data = str(a, 'data', true);
-  const outDir = str(a, 'out', true);
+  const outDir = estimating(a) ? '' : str(a, 'out', true);
   const seed = num(a, 'seed', 1, Number.isInteger);
   const t0 = Date.now();
   const modelFlag = str(a, 'model') ?? 'attention';
@@ -151,6 +173,7 @@ async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     initial: from ? { weights: from.weights, sourceVocab: vocabFromMeta(from.meta.sourceVocab, from.meta.sourceSubword), targetVocab: vocabFromMeta(from.meta.targetVocab, from.meta.targetSubword) } : undefined,
     probeSentences: run?.probeSentences,
     onEvaluation: run ? (epoch, step, outputs) => run.probes(epoch, step, outputs) : undefined,
+    measureSteps: estimating(a) ? ESTIMATE_STEPS : undefined,
     onImproved: async (model, sv, tv, m) => {
       evaluations++;
       await saveCheckpoint(outDir, meta(model.config, sv, tv, evaluations, { validationLoss: m.loss, validationBleu: m.bleu }), model.weights);
@@ -169,6 +192,13 @@ async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     },
   });
   if (from) tf.dispose(Object.values(from.weights));
+  if (estimating(a)) {
+    res.model.dispose();
+    if (!res.training.measured) throw new TaskError(res.training.stoppedBy === 'cancelled' ? 'train: the estimate was stopped' : `train: ${data}: no training pairs to time`);
+    // The final test decodes its pairs as a validation decodes its 300 (beam K costs about K times greedy).
+    const final = res.training.measured.validationSeconds * Math.max(1, res.metrics.testPairs / 300) * num(a, 'beam', 1, isPositiveInt);
+    return estimateResult((Date.now() - t0) / 1000, res.training.measured, timeLimit, final);
+  }
   const metrics = { testBleu: res.metrics.testBleu, validationLoss: res.metrics.validationLoss, validationBleu: res.metrics.validationBleu, steps: res.training.steps, seconds: (Date.now() - t0) / 1000, trainPairs: res.metrics.trainPairs, testPairs: res.metrics.testPairs, stoppedBy: res.training.stoppedBy };
   run?.metric({ split: 'test', step: res.training.steps, epoch: Math.max(0, res.training.epochsRun - 1), bleu: res.metrics.testBleu });
   await saveCheckpoint(outDir, meta(res.model.config, res.sourceVocab, res.targetVocab, res.training.epochsRun, metrics), res.model.weights);
@@ -181,8 +211,9 @@ async function trainTranslate(a: Args, hooks: TaskHooks): Promise<TaskResult> {
 
 // ---- lm ---------------------------------------------------------------------------------------
 async function trainLm(a: Args, hooks: TaskHooks): Promise<TaskResult> {
+  const t0 = Date.now();
   const data = str(a, 'data', true);
-  const outDir = str(a, 'out', true);
+  const outDir = estimating(a) ? '' : str(a, 'out', true);
   const seed = num(a, 'seed', 1, Number.isInteger);
   const kind = str(a, 'model') ?? 'lstm';
   if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new TaskError(`train: --task lm takes --model rnn, lstm or gru (got "${kind}")`);
@@ -275,7 +306,13 @@ async function trainLm(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     },
     shouldStop: hooks.shouldStop,
     timeLimitSeconds: timeLimit,
+    measureSteps: estimating(a) ? ESTIMATE_STEPS : undefined,
   });
+  if (estimating(a)) {
+    model.dispose();
+    if (!r.measured) throw new TaskError(r.stoppedBy === 'cancelled' ? 'train: the estimate was stopped' : `train: ${data}: no training sentences to time`);
+    return estimateResult((Date.now() - t0) / 1000, r.measured, timeLimit, 0);
+  }
   if (best) {
     model.setWeights(best);
     tf.dispose(Object.values(best));
@@ -307,8 +344,9 @@ async function continueText(model: LanguageModel, vocab: Vocab, prompt: string):
 
 // ---- word2vec ---------------------------------------------------------------------------------
 async function trainWord2vec(a: Args, hooks: TaskHooks): Promise<TaskResult> {
+  const t0 = Date.now();
   const data = str(a, 'data', true);
-  const outDir = str(a, 'out', true);
+  const outDir = estimating(a) ? '' : str(a, 'out', true);
   const seed = num(a, 'seed', 1, Number.isInteger);
   const kind = str(a, 'model') ?? 'skipgram';
   if (kind !== 'skipgram') throw new TaskError(`train: --task word2vec takes --model skipgram (got "${kind}")`);
@@ -319,6 +357,9 @@ async function trainWord2vec(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   if (sentences.length === 0) throw new TaskError(`train: ${data}: no words to train on`);
   const epochs = a.flags.has('epochs') ? num(a, 'epochs', 1, isPositiveInt) : 5;
   let events = 0;
+  // --estimate: train for a second or so, then the rest at the speed so far (word2vec has no evaluation).
+  let eta: { at: number; seconds: number; fraction: number } | undefined;
+  const stopForEstimate = () => estimating(a) && eta !== undefined && Date.now() - t0 > 1500;
   const r = await trainSkipGram(
     sentences,
     {
@@ -332,8 +373,9 @@ async function trainWord2vec(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     },
     {
       kernel: fs.readFileSync(path.join(hooks.wasmDir, 'sgns.wasm')),
-      shouldStop: hooks.shouldStop,
+      shouldStop: () => stopForEstimate() || (hooks.shouldStop?.() ?? false),
       onProgress: (p) => {
+        eta = { at: Date.now(), seconds: p.etaSeconds, fraction: p.fraction };
         hooks.progress(`epoch ${p.epoch + 1} ${(p.fraction * 100).toFixed(1)}% ${Math.round(p.wordsPerSecond)} words/s alpha ${p.alpha.toFixed(5)} ETA ${Math.round(p.etaSeconds)} s`);
         hooks.run?.metric({ split: 'train', step: ++events, epoch: p.epoch, fraction: p.fraction, wordsPerSecond: p.wordsPerSecond, learningRate: p.alpha, etaSeconds: p.etaSeconds });
       },
@@ -341,6 +383,13 @@ async function trainWord2vec(a: Args, hooks: TaskHooks): Promise<TaskResult> {
   );
   const v = r.vectors;
   if (v.size === 0) throw new TaskError(`train: ${data}: no word occurs --min-count times or more`);
+  if (estimating(a)) {
+    const elapsed = (Date.now() - t0) / 1000;
+    const left = r.stopped && eta ? eta.seconds : 0;
+    const estimate = { seconds: elapsed + left, setupSeconds: elapsed - r.seconds, epochs, wordsPerSecond: r.wordsPerSecond, measuredFraction: r.stopped && eta ? eta.fraction : 1 };
+    const fmt = (x: number) => (x >= 90 ? `${Math.round(x / 60)} min` : `${x.toFixed(x < 10 ? 1 : 0)} s`);
+    return result({ estimate }, `about ${fmt(estimate.seconds)} on this machine: ${epochs} epochs at ${Math.round(r.wordsPerSecond)} words/s (${r.stopped ? `measured over ${(estimate.measuredFraction * 100).toFixed(1)}% of the run` : 'it finished while being measured'}; nothing written)`);
+  }
   const metrics = { words: v.size, dim: v.dim, wordsPerSecond: r.wordsPerSecond, seconds: r.seconds, stoppedBy: r.stopped ? 'cancelled' : 'epochs' };
   await saveCheckpoint(
     outDir,
@@ -352,8 +401,9 @@ async function trainWord2vec(a: Args, hooks: TaskHooks): Promise<TaskResult> {
 
 // ---- tag / classify ---------------------------------------------------------------------------
 async function trainHeads(a: Args, hooks: TaskHooks, task: 'tag' | 'classify'): Promise<TaskResult> {
+  const t0 = Date.now();
   const data = str(a, 'data', true);
-  const outDir = str(a, 'out', true);
+  const outDir = estimating(a) ? '' : str(a, 'out', true);
   const seed = num(a, 'seed', 1, Number.isInteger);
   const kind = str(a, 'model') ?? 'lstm';
   if (!['lstm', 'gru', 'rnn'].includes(kind)) throw new TaskError(`train: --task ${task} takes --model rnn, lstm or gru (got "${kind}")`);
@@ -514,7 +564,13 @@ async function trainHeads(a: Args, hooks: TaskHooks, task: 'tag' | 'classify'): 
     },
     shouldStop: hooks.shouldStop,
     timeLimitSeconds: timeLimit,
+    measureSteps: estimating(a) ? ESTIMATE_STEPS : undefined,
   });
+  if (estimating(a)) {
+    model.dispose();
+    if (!r.measured) throw new TaskError(r.stoppedBy === 'cancelled' ? 'train: the estimate was stopped' : `train: ${data}: no training sentences to time`);
+    return estimateResult((Date.now() - t0) / 1000, r.measured, timeLimit, 0);
+  }
   if (best) {
     model.setWeights(best);
     tf.dispose(Object.values(best));

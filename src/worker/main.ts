@@ -52,7 +52,8 @@ port.on('message', (msg: ToWorker) => {
       if (cancelled.has(id)) throw new CancelledError();
     },
   };
-  const lane = LONG_RUNNING.has(method) ? 'training' : 'interactive';
+  // A `train` task (an estimate: seconds of steps and an evaluation) trains too, and goes behind the runs.
+  const lane = LONG_RUNNING.has(method) || (method === 'task/run' && (params as { verb?: string }).verb === 'train') ? 'training' : 'interactive';
   lanes[lane] = lanes[lane].then(async () => {
     try {
       await started;

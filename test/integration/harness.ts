@@ -41,6 +41,8 @@ export const harness = {
   press: (selector: string, ...keys: string[]) => call<{ pressed: boolean }>('/webview-press', { selector, keys: keys.join(',') }),
   /** Evaluates `expression` in the workbench page (its quick input, notifications…). */
   workbench: <T>(expression: string) => call<{ value: T }>('/workbench-eval', { expression }).then((r) => r.value),
+  /** Focuses `selector` in the workbench page (a quick input's box…) and presses keys on the real keyboard. */
+  workbenchPress: (selector: string, ...keys: string[]) => call<{ pressed: boolean }>('/workbench-press', { selector, keys: keys.join(',') }),
   mouseMove: (x: number, y: number) => call<{ moved: boolean }>('/mouse-move', { x, y }),
 };
 

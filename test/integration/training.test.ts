@@ -22,6 +22,7 @@ import { harness, setTheme, waitFor } from './harness';
 const PANEL = '#app[data-entry="training"]';
 const panel = <T>(expression: string) => harness.evaluate<T>(PANEL, expression);
 const runCard = (id: string) => `.run[data-id="${id}"]`;
+const workbench = <T>(expression: string) => harness.workbench<T>(expression);
 
 /** The dashboard in the dark and the light theme, notifications cleared: NAME-dark.png, NAME-light.png. */
 async function screenshotsInBothThemes(name: string): Promise<void> {
@@ -105,9 +106,12 @@ describe('SeqLens: Train in the editor', function () {
     assert.deepStrictEqual(charts, ['loss', 'bleu', 'speed', 'learningRate', 'teacherForcing']);
     await harness.hover('.chart[data-name="loss"] .u-over');
     await waitFor('the evaluation under the cursor', () => api.training.dashboard.cursorEvaluation?.id === r.id && api.training.dashboard.cursorEvaluation.step !== null);
-    const step = api.training.dashboard.cursorEvaluation!.step!;
+    // The page and the host agree on it (new rows stream in under the still pointer, so read until they settle together).
+    const step = await waitFor('the page showing the evaluation under the cursor', async () => {
+      const s = api.training.dashboard.cursorEvaluation?.step;
+      return s !== null && s !== undefined && (await panel<string>(`document.querySelector('.probe-run').dataset.step`)) === String(s) ? s : null;
+    });
     assert.ok(readProbes(r.dir).rows.some((p) => p.step === step), 'a real evaluation');
-    assert.strictEqual(await panel<string>(`document.querySelector('.probe-run').dataset.step`), String(step));
     // By keyboard: the pointer away from the charts, Home on the evaluation slider shows the first one.
     await harness.mouseMove(5, 5);
     await harness.press('#evaluation', 'Home');
@@ -160,17 +164,21 @@ describe('SeqLens: Train in the editor', function () {
     const started = vscode.commands.executeCommand('seqlens.trainModel');
     const seen: Array<{ title: string; items: string[] }> = [];
     for (let i = 1; i <= 5; i++) {
+      // The size pick (4/5) fills in each size's measured estimate: wait for the first one's.
       const q = await waitFor(`quick pick ${i}/5`, async () => {
         const v = await quickInput();
-        return v && v.title.includes(`(${i}/5)`) && v.items.length > 0 ? v : null;
-      });
+        return v && v.title.includes(`(${i}/5)`) && v.items.length > 0 && (i !== 4 || /≈/.test(v.items[0])) ? v : null;
+      }, 60_000);
+      if (i === 4) await harness.screenshot('training-size-estimates');
       seen.push(q);
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
     }
     assert.match(seen[0].items[0], /Translation/);
     assert.match(seen[1].items[0], /English → Korean|built-in|grammar/i, 'the built-in pairs first');
     assert.match(seen[2].items[0], /dot attention/);
-    assert.match(seen[3].items[0], /Tiny.*took \d+ (s|min).* here last time/, 'the earlier tiny attention run says how long it took');
+    assert.match(seen[3].items[0], /Tiny.*≈ \d+ (s|min).* on this machine/, 'the tiny size, timed here');
+    // The earlier tiny attention run set 12 epochs over the preset's 6: not the same run, so its time is not offered as this size's.
+    assert.doesNotMatch(seen[3].items[0], /took .* here last time/);
     assert.match(seen[4].items[0], /1 minute/);
     const r = (await started) as { dir: string; id: string } | undefined;
     assert.ok(r, `started (${api.lastNotice})`);
@@ -210,6 +218,27 @@ describe('SeqLens: Train in the editor', function () {
     assert.strictEqual(await panel<number>(`Number(document.querySelector('.chart[data-name="loss"]').dataset.points)`), rows, 'every loss row of both runs is drawn');
     assert.ok((await panel<number>(`document.querySelectorAll('.chart[data-name="perplexity"]').length`)) === 1, 'a perplexity chart');
     await screenshotsInBothThemes('training-compare');
+
+    // Export: the curves as JSON and the charts as a PNG, each through VS Code's own save dialog (its path accepted with Enter).
+    const saveThrough = async (button: string, file: string) => {
+      fs.rmSync(file, { force: true });
+      await harness.click(button);
+      const INPUT = '.quick-input-widget input.input';
+      await waitFor(`the save dialog for ${path.basename(file)}`, () => workbench<boolean>(`(() => { const i = document.querySelector(${JSON.stringify(INPUT)}); return !!i && !!i.offsetParent && i.value.endsWith(${JSON.stringify(path.basename(file))}); })()`));
+      await harness.workbenchPress(INPUT, 'Enter');
+      await waitFor(`${path.basename(file)} written`, () => fs.existsSync(file) && fs.statSync(file).size > 0);
+      return fs.readFileSync(file);
+    };
+    const exported = JSON.parse((await saveThrough('#export-json', path.join(tanhRun.dir, 'compare.json'))).toString('utf8')) as { runs: Array<{ id: string; rows: unknown[] }>; differences: Array<{ setting: string; values: string[] }> };
+    assert.deepStrictEqual(exported.runs.map((r) => r.id), [tanhRun.id, sigmoid.id]);
+    assert.deepStrictEqual(exported.runs.map((r) => r.rows.length), [readMetrics(tanhRun.dir).rows.length, readMetrics(sigmoid.dir).rows.length], 'every metric row of each run');
+    assert.deepStrictEqual(exported.differences, [{ setting: 'activation', values: ['tanh', 'sigmoid'] }]);
+    const png = await saveThrough('#export-png', path.join(tanhRun.dir, 'compare.png'));
+    if (process.env.E2E_ARTIFACTS) fs.writeFileSync(path.join(process.env.E2E_ARTIFACTS, 'training-compare-exported.png'), png); // to look at
+    assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    const charts = (await panel<number>(`document.querySelectorAll('.chart').length`)) ?? 0;
+    assert.ok(width >= 300 && height >= charts * 100, `the charts stacked in one image (${width}×${height}, ${charts} charts)`);
   });
 
   it('runs a variant that changes one setting, with the same seed and data, overlaid on its parent', async function () {

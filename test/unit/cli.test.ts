@@ -189,3 +189,37 @@ test('trace reads a TensorFlow.js LayersModel folder (model.json, weights, vocab
   fs.truncateSync(path.join(dir, 'w.bin'), 8);
   assertCleanError(seqlens('trace', '--model', path.join(dir, 'model.json'), '--text', 'the cat'), /model\.json: the weight files hold 8 bytes, the manifest describes 264/);
 });
+
+test('train --estimate times the run it would do (every task), writes nothing, and counts the steps the real run takes', () => {
+  const data = path.join(tmp, 'estimate-lm.txt');
+  fs.writeFileSync(data, generateCorpus(700, 5).map(detokenize).join('\n'));
+  const out = path.join(tmp, 'estimate-never-written');
+  const e = seqlens('train', '--task', 'lm', '--model', 'lstm', '--data', data, '--out', out, '--epochs', '2', '--units', '8', '--batch', '16', '--estimate', '--json');
+  assert.equal(e.status, 0, e.stderr);
+  const { estimate } = JSON.parse(e.stdout);
+  assert.equal(fs.existsSync(out), false, 'an estimate writes no checkpoint');
+  assert.equal(estimate.epochs, 2);
+  assert.ok(estimate.secondsPerStep > 0 && estimate.validationSeconds > 0 && estimate.validationsPerEpoch === 1, JSON.stringify(estimate));
+  const parts = estimate.setupSeconds + estimate.epochs * (estimate.stepsPerEpoch * estimate.secondsPerStep + estimate.validationSeconds);
+  assert.ok(Math.abs(estimate.seconds - parts) < 1e-9, 'the total is its parts');
+  // The real run's steps: its progress lines say step k/N with N = epochs × steps an epoch.
+  const r = seqlens('train', '--task', 'lm', '--model', 'lstm', '--data', data, '--out', out, '--epochs', '2', '--units', '8', '--batch', '16');
+  assert.equal(r.status, 0, r.stderr);
+  const total = Number(/step \d+\/(\d+)/.exec(r.stderr)![1]);
+  assert.equal(estimate.stepsPerEpoch * estimate.epochs, total);
+  // A time limit caps the estimate; every task answers; --out is not needed.
+  const capped = JSON.parse(seqlens('train', '--task', 'lm', '--model', 'lstm', '--data', data, '--epochs', '50', '--units', '8', '--time-limit', '2', '--estimate', '--json').stdout).estimate;
+  assert.ok(capped.seconds <= capped.setupSeconds + 2 + capped.validationSeconds + 1e-9, JSON.stringify(capped));
+  for (const args of [
+    ['--task', 'translate', '--model', 'attention', '--data', 'builtin:en-ko', '--units', '16', '--embedding', '16'],
+    ['--task', 'tag', '--model', 'gru', '--data', 'builtin:grammar-tags', '--units', '8'],
+    ['--task', 'word2vec', '--model', 'skipgram', '--data', 'builtin:grammar-words', '--dim', '16'],
+  ]) {
+    const x = seqlens('train', ...args, '--estimate', '--json');
+    assert.equal(x.status, 0, `${args[1]}: ${x.stderr}`);
+    const est = JSON.parse(x.stdout).estimate;
+    assert.ok(est.seconds > 0 && Number.isFinite(est.seconds), `${args[1]}: ${JSON.stringify(est)}`);
+  }
+  const text = seqlens('train', '--task', 'tag', '--model', 'gru', '--data', 'builtin:grammar-tags', '--units', '8', '--estimate');
+  assert.match(text.stdout, /^about .+ on this machine: 5 epochs of \d+ steps at \d+ ms a step/);
+});

@@ -105,7 +105,7 @@ export async function trainRun(dir: string, hooks: TrainRunHooks, options: { res
 }
 
 /** Flags that say where and how to run, not what to train: never copied into a run's options. */
-const NOT_OPTIONS = new Set(['task', 'model', 'data', 'seed', 'out', 'run-dir', 'json', 'resume', 'name', 'probe']);
+const NOT_OPTIONS = new Set(['task', 'model', 'data', 'seed', 'out', 'run-dir', 'json', 'resume', 'name', 'probe', 'estimate']);
 
 /** A run's config from `seqlens train` flags (the data path made absolute, so the run reads it from anywhere). */
 export function runConfigFromArgs(a: { flags: Map<string, string | true> }, cwd = process.cwd()): RunConfig {

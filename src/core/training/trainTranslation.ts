@@ -78,6 +78,8 @@ export interface TranslationOptions {
   /** After each validation: these sentences decoded greedily (Watch it learn); defaults to the first three held-out sources. */
   probeSentences?: string[];
   onEvaluation?: (epoch: number, step: number, outputs: Array<{ input: string; output: string; reference?: string }>) => void;
+  /** Measure this many steps and one validation instead of training (trainer.ts measureSteps); the result's metrics are then NaN. */
+  measureSteps?: number;
 }
 
 export const TRANSLATION_DEFAULTS: TranslationOptions = {
@@ -236,7 +238,11 @@ export async function trainTranslation(pairs: readonly Pair[], opts: Partial<Tra
     shouldStop: o.shouldStop,
     timeLimitSeconds: o.timeLimitSeconds,
     schedule: o.schedule,
+    measureSteps: o.measureSteps,
   });
+  if (training.stoppedBy === 'measured') {
+    return { model, sourceVocab, targetVocab, training, metrics: { testBleu: NaN, validationLoss: NaN, validationBleu: NaN, trainPairs: split.train.length, testPairs: split.test.length } };
+  }
   // A run stopped mid-epoch gets its validation now, so the best weights are chosen on every epoch's end.
   if (training.stoppedBy === 'time-limit' || training.stoppedBy === 'cancelled') {
     const loss = validationLoss();

@@ -53,6 +53,34 @@ export interface TrainerOptions<B> {
    * sooner, the time limit (whichever fraction is further along).
    */
   schedule?: 'constant' | 'linear';
+  /**
+   * Measure instead of train: three steps to warm up, then at least this many timed steps (and
+   * a second's worth, within the first epoch) and one timed validation (no checkpoint, no
+   * onImproved), and stop with `measured` set: what an estimate of the whole run's time is made from.
+   */
+  measureSteps?: number;
+}
+
+/** A measuring run's first steps, not timed (their allocations and kernel warm-up would inflate it). */
+const MEASURE_WARMUP = 3;
+/** …and the least time it times steps for. */
+const MEASURE_SECONDS = 1;
+
+/** The timings a measuring run (TrainerOptions.measureSteps) returns. */
+export interface StepMeasurement {
+  secondsPerStep: number;
+  stepsPerEpoch: number;
+  epochs: number;
+  /** One validation's seconds (0 without validation), and how many an epoch has. */
+  validationSeconds: number;
+  validationsPerEpoch: number;
+  measuredSteps: number;
+}
+
+/** Seconds a whole run takes by a measurement: its steps and validations, capped by a time limit. */
+export function estimateSeconds(m: StepMeasurement, timeLimitSeconds?: number): number {
+  const training = m.epochs * (m.stepsPerEpoch * m.secondsPerStep + m.validationsPerEpoch * m.validationSeconds);
+  return timeLimitSeconds ? Math.min(training, timeLimitSeconds + m.validationSeconds) : training;
 }
 
 /** The learning rate at a point of the run (fraction 0 … 1 done). */
@@ -67,9 +95,11 @@ export interface TrainerResult {
   tokens: number;
   seconds: number;
   epochsRun: number;
-  stoppedBy: 'epochs' | 'early-stopping' | 'cancelled' | 'time-limit';
+  stoppedBy: 'epochs' | 'early-stopping' | 'cancelled' | 'time-limit' | 'measured';
   validation: Array<Record<string, number>>;
   bestEpoch: number;
+  /** Set when the run measured instead of training (TrainerOptions.measureSteps). */
+  measured?: StepMeasurement;
 }
 
 export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
@@ -85,6 +115,8 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
   let learningRate = o.learningRate;
   let stoppedBy: TrainerResult['stoppedBy'] = 'epochs';
   let epochsRun = 0;
+  let measured: StepMeasurement | undefined;
+  let measureFrom = 0;
   const t0 = Date.now();
   const every = o.progressEvery ?? 20;
   let lastReport = t0;
@@ -129,6 +161,23 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
         losses.push(loss);
         steps++;
         tokens += o.tokensIn(batch);
+        if (o.measureSteps !== undefined) {
+          // Steps after the first few (which allocate and warm the kernels) are timed for at least
+          // MEASURE_SECONDS, within the first epoch; then one validation.
+          if (steps === MEASURE_WARMUP) measureFrom = performance.now();
+          const timedSeconds = (performance.now() - measureFrom) / 1000;
+          if ((steps >= MEASURE_WARMUP + o.measureSteps && timedSeconds >= MEASURE_SECONDS) || steps === batches.length) {
+            const timed = Math.max(1, steps - MEASURE_WARMUP);
+            const secondsPerStep = steps > MEASURE_WARMUP ? timedSeconds / timed : (Date.now() - t0) / 1000 / steps;
+            const v0 = performance.now();
+            if (o.validate) await o.validate(epoch, steps);
+            const validationSeconds = o.validate ? (performance.now() - v0) / 1000 : 0;
+            const validationsPerEpoch = o.validate ? 1 + (o.validateEvery ? Math.floor((batches.length - 1) / o.validateEvery) : 0) : 0;
+            measured = { secondsPerStep, stepsPerEpoch: batches.length, epochs: o.epochs, validationSeconds, validationsPerEpoch, measuredSteps: timed };
+            stoppedBy = 'measured';
+            break outer;
+          }
+        }
         if (o.onProgress && (steps % every === 0 || Date.now() - lastReport > 2000)) {
           lastReport = Date.now();
           o.onProgress({ epoch, epochs: o.epochs, step: steps, steps: totalSteps, loss, tokensPerSecond: throughput(), etaSeconds: eta(totalSteps), learningRate });
@@ -151,7 +200,7 @@ export async function train<B>(o: TrainerOptions<B>): Promise<TrainerResult> {
   } finally {
     optimizer.dispose();
   }
-  return { losses, steps, tokens, seconds: (Date.now() - t0) / 1000, epochsRun, stoppedBy, validation, bestEpoch };
+  return { losses, steps, tokens, seconds: (Date.now() - t0) / 1000, epochsRun, stoppedBy, validation, bestEpoch, ...(measured ? { measured } : {}) };
 
   /** Seconds left: the remaining steps at the rate so far, or the time limit's remainder when that comes first. */
   function eta(totalSteps: number): number {

@@ -97,9 +97,18 @@ const BUDGETS = [
   { label: 'No limit', seconds: 0, detail: 'until the epochs are done or validation stops improving' },
 ];
 
-/** How long a preset took here before: the last finished run of the same task, model and preset. */
-function measuredSeconds(runs: RunSummary[], task: RunTask, model: string, preset: string): number | undefined {
-  const same = runs.find((r) => r.config?.task === task && r.config.model === model && r.config.preset === preset && r.state === 'done' && typeof r.metrics.seconds === 'number');
+/** How long a preset took here before: the last finished run of the same task, model, data and preset (its settings not overridden). */
+function measuredSeconds(runs: RunSummary[], task: RunTask, model: string, data: string, preset: { id: string; options: RunConfig['options'] }): number | undefined {
+  const same = runs.find(
+    (r) =>
+      r.config?.task === task &&
+      r.config.model === model &&
+      r.config.data === data &&
+      r.config.preset === preset.id &&
+      Object.entries(preset.options).every(([k, v]) => r.config!.options[k] === v) &&
+      r.state === 'done' &&
+      typeof r.metrics.seconds === 'number',
+  );
   return same ? (same.metrics.seconds as number) : undefined;
 }
 
@@ -115,6 +124,65 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
   const tree = ctx.register(new RunsTreeProvider(service));
   const view = ctx.register(vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: false }));
   const dashboard = ctx.register(new DashboardPanel(ctx, service));
+
+  /**
+   * The size pick (4/5): each preset with how long the whole run would take here, measured by
+   * the engine (`seqlens train --estimate`: a second of steps and one evaluation of this model on
+   * this data), filled in one by one as the measurements come; and how long it took last time.
+   */
+  async function pickSize(task: RunTask, model: string, data: string, archOptions: RunConfig['options'], presets: typeof PRESETS.translate): Promise<{ preset: (typeof PRESETS.translate)[number]; estimates: Map<string, number> } | undefined> {
+    type Item = vscode.QuickPickItem & { p: (typeof PRESETS.translate)[number] };
+    const runs = service.list();
+    const estimates = new Map<string, number>();
+    const failed = new Map<string, string>();
+    // Measuring beside a training run would time both at half speed; a file of an untrusted workspace is read only once it is trusted.
+    const why = service.isTraining() ? 'estimated once the running training is done' : !vscode.workspace.isTrusted && !data.startsWith(BUILTIN_PREFIX) ? 'estimated once the workspace is trusted' : undefined;
+    const describe = (p: Item['p']): Item => {
+      const last = measuredSeconds(runs, task, model, data, p);
+      const est = estimates.get(p.id);
+      const now = est !== undefined ? `≈ ${formatSeconds(est)} on this machine` : failed.has(p.id) ? `no estimate: ${failed.get(p.id)}` : (why ?? 'estimating…');
+      return { label: p.label, description: now, detail: last !== undefined ? `took ${formatSeconds(last)} here last time` : undefined, p };
+    };
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = 'Train Model (4/5): size';
+    qp.placeholder = 'each size timed here: a second of its steps and one evaluation';
+    qp.ignoreFocusOut = true;
+    qp.matchOnDescription = true;
+    const refresh = () => {
+      const active = qp.activeItems[0]?.p.id;
+      qp.items = presets.map(describe);
+      const again = qp.items.find((i) => i.p.id === active);
+      if (again) qp.activeItems = [again];
+    };
+    refresh();
+    const cts = new vscode.CancellationTokenSource();
+    qp.busy = !why;
+    qp.show();
+    const measuring = (async () => {
+      if (why) return;
+      for (const p of presets) {
+        if (cts.token.isCancellationRequested) return;
+        try {
+          const r = await ctx.engine.request('task/run', { verb: 'train', options: { ...p.options, ...archOptions, task, model, data, seed: 1, estimate: true } }, { token: cts.token });
+          const seconds = (r.json as { estimate?: { seconds?: number } }).estimate?.seconds;
+          if (typeof seconds === 'number' && Number.isFinite(seconds)) estimates.set(p.id, seconds);
+        } catch (e) {
+          if (cts.token.isCancellationRequested) return;
+          failed.set(p.id, e instanceof Error ? e.message.replace(/^train: /, '') : String(e));
+          ctx.log.warn(`estimate of ${p.id}: ${failed.get(p.id)}`);
+        }
+        refresh();
+      }
+    })().finally(() => (qp.busy = false));
+    const chosen = await new Promise<Item | undefined>((resolve) => {
+      qp.onDidAccept(() => resolve(qp.selectedItems[0] ?? qp.activeItems[0]));
+      qp.onDidHide(() => resolve(undefined));
+    });
+    cts.cancel();
+    qp.dispose();
+    void measuring;
+    return chosen ? { preset: chosen.p, estimates } : undefined;
+  }
 
   /** Train Model…: what the argument does not say, the quick picks ask. */
   async function trainModel(arg?: unknown): Promise<{ dir: string; id: string; state?: string } | undefined> {
@@ -162,21 +230,20 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
     const presets = presetsFor(task);
     let preset = req.preset ? presets.find((p) => p.id === req.preset) : undefined;
     if (req.preset && !preset) throw new Error(`unknown size preset "${req.preset}" for ${task} (${presets.map((p) => p.id).join(', ')})`);
+    const absoluteData = data.startsWith(BUILTIN_PREFIX) || path.isAbsolute(data) ? data : path.resolve(path.dirname(service.root() ?? '.'), '..', data);
+    let estimates = new Map<string, number>();
     if (!preset && !req.options) {
-      const runs = service.list();
-      const pick = await vscode.window.showQuickPick(
-        presets.map((p) => {
-          const s = measuredSeconds(runs, task, model!, p.id);
-          return { label: p.label, description: s !== undefined ? `took ${formatSeconds(s)} here last time` : 'not yet run on this machine', p };
-        }),
-        { title: 'Train Model (4/5): size', ignoreFocusOut: true },
-      );
-      if (!pick) return undefined;
-      preset = pick.p;
+      const picked = await pickSize(task, model, absoluteData, archOptions, presets);
+      if (!picked) return undefined;
+      preset = picked.preset;
+      estimates = picked.estimates;
     }
     let timeLimit = req.timeLimit;
     if (timeLimit === undefined && !req.options) {
-      const pick = await vscode.window.showQuickPick(BUDGETS.map((b) => ({ label: b.label, detail: b.detail, b })), { title: 'Train Model (5/5): time budget (the best checkpoint so far is kept when it runs out)', ignoreFocusOut: true });
+      // With the size's measured estimate: whether each budget lets the run finish.
+      const whole = preset ? estimates.get(preset.id) : undefined;
+      const budgetNote = (seconds: number) => (whole === undefined || !seconds ? undefined : seconds >= whole ? 'enough to finish' : `stops at about ${Math.max(1, Math.round((100 * seconds) / whole))}% of the run`);
+      const pick = await vscode.window.showQuickPick(BUDGETS.map((b) => ({ label: b.label, detail: b.detail, description: budgetNote(b.seconds), b })), { title: 'Train Model (5/5): time budget (the best checkpoint so far is kept when it runs out)', ignoreFocusOut: true });
       if (!pick) return undefined;
       timeLimit = pick.b.seconds;
     }
@@ -187,7 +254,7 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
       name: req.name ?? `${TASKS.find((t) => t.id === task)!.label.toLowerCase()} · ${ARCHITECTURES[task].find((a) => a.model === model && Object.entries(a.options ?? {}).every(([k, v]) => options[k] === v))?.label ?? model}`,
       task,
       model,
-      data: data.startsWith(BUILTIN_PREFIX) || path.isAbsolute(data) ? data : path.resolve(path.dirname(service.root() ?? '.'), '..', data),
+      data: absoluteData,
       seed: req.seed ?? 1,
       options,
       probes: req.probes ?? [],

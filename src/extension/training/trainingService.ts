@@ -66,6 +66,11 @@ export class TrainingService implements vscode.Disposable {
     return listRuns(root).map((r) => (this.isQueued(r.dir) ? { ...r, state: 'queued' as const } : r));
   }
 
+  /** A run is training now (in the engine's training lane). */
+  isTraining(): boolean {
+    return this.active !== undefined;
+  }
+
   isActive(dir: string): boolean {
     return this.active?.dir === dir;
   }
