@@ -3,7 +3,8 @@
 //   --runner=code-server  offline: code-server's VS Code 1.100.3 in Debian's Chromium (default)
 //   --runner=electron     @vscode/test-electron (downloads VS Code; machines with internet)
 // Options: --artifacts=DIR (screenshots, logs, results.json), --grep=PATTERN,
-// --locale=ko (VS Code's display language: the extension's Korean strings; code-server only).
+// --locale=ko (VS Code's display language: the extension's Korean strings; code-server only),
+// --suite=bench (the *.bench.js files instead of *.test.js: measurements in a real VS Code for npm run bench).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -28,7 +29,7 @@ const arg = (name) => {
     artifactsDir,
     toolsDir: arg('tools') || process.env.E2E_TOOLS_DIR || path.join(root, 'test', 'e2e-tools'),
     chromiumPath: arg('chromium') || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    env: { E2E_ARTIFACTS_DIR: artifactsDir, ...(arg('grep') ? { E2E_GREP: arg('grep') } : {}), ...(arg('locale') ? { E2E_LOCALE: arg('locale') } : {}) },
+    env: { E2E_ARTIFACTS_DIR: artifactsDir, ...(arg('grep') ? { E2E_GREP: arg('grep') } : {}), ...(arg('locale') ? { E2E_LOCALE: arg('locale') } : {}), ...(arg('suite') ? { E2E_SUITE: arg('suite') } : {}) },
     locale: arg('locale'),
   };
   for (const k of ['E2E_FORCE_FAIL']) if (process.env[k]) opts.env[k] = process.env[k];

@@ -118,7 +118,7 @@ async function runTestsInCodeServer(opts) {
       // A display language needs a language pack; the tests' own makes ko one (VS Code's strings stay English).
       extraExtensions: opts.locale === 'ko' ? [path.join(__dirname, 'fixtures', 'ko-language-pack')] : [],
       settings: { 'security.workspace.trust.enabled': false },
-      env: { ...(opts.env || {}), E2E_HARNESS_URL: bridgeUrl, E2E_RESULTS_FILE: resultsFile, E2E_ARTIFACTS: artifactsDir },
+      env: { ...(opts.env || {}), E2E_HARNESS_URL: bridgeUrl, E2E_RESULTS_FILE: resultsFile },
     });
     timings.codeServerStartMs = Date.now() - tCs;
     log(`code-server on ${server.authority} after ${timings.codeServerStartMs} ms`);

@@ -234,7 +234,7 @@ describe('SeqLens: Train in the editor', function () {
     assert.deepStrictEqual(exported.runs.map((r) => r.rows.length), [readMetrics(tanhRun.dir).rows.length, readMetrics(sigmoid.dir).rows.length], 'every metric row of each run');
     assert.deepStrictEqual(exported.differences, [{ setting: 'activation', values: ['tanh', 'sigmoid'] }]);
     const png = await saveThrough('#export-png', path.join(tanhRun.dir, 'compare.png'));
-    if (process.env.E2E_ARTIFACTS) fs.writeFileSync(path.join(process.env.E2E_ARTIFACTS, 'training-compare-exported.png'), png); // to look at
+    if (process.env.E2E_ARTIFACTS_DIR) fs.writeFileSync(path.join(process.env.E2E_ARTIFACTS_DIR, 'training-compare-exported.png'), png); // to look at
     assert.strictEqual(png.subarray(1, 4).toString('latin1'), 'PNG', 'a PNG file');
     const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
     const charts = (await panel<number>(`document.querySelectorAll('.chart').length`)) ?? 0;
