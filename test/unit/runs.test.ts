@@ -177,6 +177,37 @@ test('a run whose data has a bad line fails with file:line, and its state says s
   assert.match(s.error ?? '', /bad\.tsv:2/);
 });
 
+test('the disk filling mid-run: the run fails saying so, its metrics whole to the last line and its best checkpoint intact', { skip: !fs.existsSync('/dev/full') && 'no /dev/full on this system' }, async () => {
+  const dir = createRun(runsRoot(path.join(tmp, 'ws-full')), config({ data: path.join(tmp, 'pairs.tsv') }));
+  const checkpoint = path.join(dir, 'checkpoint', 'seqlens.json');
+  let filled = false;
+  const hooks = {
+    // Once the first evaluation is checkpointed, the next write of probes.jsonl meets a full disk
+    // (/dev/full: every write fails with ENOSPC, as on a full file system).
+    progress: () => {
+      if (filled || !fs.existsSync(checkpoint)) return;
+      fs.rmSync(path.join(dir, 'probes.jsonl'));
+      fs.symlinkSync('/dev/full', path.join(dir, 'probes.jsonl'));
+      filled = true;
+    },
+    wasmDir: path.join(ROOT, 'dist', 'wasm'),
+    modelsDir: path.join(ROOT, 'media', 'models'),
+  };
+  await assert.rejects(trainRun(dir, hooks), /could not write .*probes\.jsonl: the disk is full/);
+  assert.ok(filled);
+  const s = readRunStatus(dir);
+  assert.equal(s.state, 'failed');
+  assert.match(s.error ?? '', /the disk is full/);
+  const lines = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').split('\n');
+  assert.equal(lines.at(-1), '', 'metrics.jsonl ends with a whole line');
+  assert.ok(lines.slice(0, -1).length > 0 && lines.slice(0, -1).every((l) => typeof JSON.parse(l).step === 'number'), 'every line of metrics.jsonl is whole');
+  assert.deepEqual(readMetrics(dir).errors, []);
+  // The best checkpoint so far still opens and translates.
+  const t = seqlens('translate', '--model', path.join(dir, 'checkpoint'), '--text', 'red cat', '--json');
+  assert.equal(t.status, 0, t.stderr);
+  assert.ok(JSON.parse(t.stdout).text.length > 0);
+});
+
 test('seqlens train --run-dir, runs --json, eval --json and translate --file', () => {
   const ws = path.join(tmp, 'ws-cli');
   fs.mkdirSync(ws, { recursive: true });
