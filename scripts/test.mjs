@@ -44,11 +44,12 @@ if (runner === 'code-server') {
   const tools = run('offline VS Code test tools', 'bash', ['scripts/e2e-tools.sh']);
   if (tools.status !== 0) broken = true;
 }
-if (!broken || runner !== 'code-server') {
-  fs.rmSync(path.join(artifacts, 'results.json'), { force: true }); // never count an earlier run's results
-  const integration = run(`integration tests (${runner})`, process.execPath, ['test/run.js', `--runner=${runner}`, `--artifacts=${artifacts}`]);
+/** One integration suite in its own VS Code; its results added to the counts. */
+function integrationSuite(title, extraArgs, dir) {
+  fs.rmSync(path.join(dir, 'results.json'), { force: true }); // never count an earlier run's results
+  const integration = run(`${title} (${runner})`, process.execPath, ['test/run.js', `--runner=${runner}`, `--artifacts=${dir}`, ...extraArgs]);
   try {
-    const r = JSON.parse(fs.readFileSync(path.join(artifacts, 'results.json'), 'utf8'));
+    const r = JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'));
     if (r.error) throw new Error(r.error);
     counts.passed += r.passes;
     counts.failed += r.failures;
@@ -58,11 +59,16 @@ if (!broken || runner !== 'code-server') {
       console.log(`integration runner exited ${integration.status} although no test failed`);
       broken = true;
     }
-    console.log(`integration: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped; screenshots and logs in ${path.relative(root, artifacts)}/`);
+    console.log(`${title}: ${r.passes} passed, ${r.failures} failed, ${r.pending} skipped; screenshots and logs in ${path.relative(root, dir)}/`);
   } catch (e) {
-    console.log(`integration tests did not report results: ${e.message}`);
+    console.log(`${title} did not report results: ${e.message}`);
     broken = true;
   }
+}
+if (!broken || runner !== 'code-server') {
+  integrationSuite('integration tests', [], artifacts);
+  // The same extension in a workspace VS Code does not trust (Restricted Mode); code-server only.
+  if (runner === 'code-server') integrationSuite('integration tests, untrusted workspace', ['--suite=untrusted'], path.join(artifacts, 'untrusted'));
 }
 if (broken) counts.failed += 1;
 console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);

@@ -4,7 +4,8 @@
 //   --runner=electron     @vscode/test-electron (downloads VS Code; machines with internet)
 // Options: --artifacts=DIR (screenshots, logs, results.json), --grep=PATTERN,
 // --locale=ko (VS Code's display language: the extension's Korean strings; code-server only),
-// --suite=bench (the *.bench.js files instead of *.test.js: measurements in a real VS Code for npm run bench).
+// --suite=bench (the *.bench.js files instead of *.test.js: measurements in a real VS Code for npm run bench),
+// --suite=untrusted (the *.untrusted.js files, in a workspace VS Code does not trust: Restricted Mode).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -31,6 +32,7 @@ const arg = (name) => {
     chromiumPath: arg('chromium') || process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     env: { E2E_ARTIFACTS_DIR: artifactsDir, ...(arg('grep') ? { E2E_GREP: arg('grep') } : {}), ...(arg('locale') ? { E2E_LOCALE: arg('locale') } : {}), ...(arg('suite') ? { E2E_SUITE: arg('suite') } : {}) },
     locale: arg('locale'),
+    untrusted: arg('suite') === 'untrusted',
   };
   for (const k of ['E2E_FORCE_FAIL']) if (process.env[k]) opts.env[k] = process.env[k];
   const runner = arg('runner') || process.env.VSCODE_TEST_RUNNER || 'code-server';

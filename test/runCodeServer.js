@@ -114,10 +114,13 @@ async function runTestsInCodeServer(opts) {
     server = await startCodeServer({
       toolsDir: opts.toolsDir,
       logFile: path.join(artifactsDir, 'code-server.log'),
-      args: ['--disable-workspace-trust', ...(opts.locale ? ['--locale', opts.locale] : [])],
+      // Workspace trust is off, except for the untrusted suite: trust on, the folder never trusted, no prompt (Restricted Mode).
+      args: [...(opts.untrusted ? [] : ['--disable-workspace-trust']), ...(opts.locale ? ['--locale', opts.locale] : [])],
       // A display language needs a language pack; the tests' own makes ko one (VS Code's strings stay English).
       extraExtensions: opts.locale === 'ko' ? [path.join(__dirname, 'fixtures', 'ko-language-pack')] : [],
-      settings: { 'security.workspace.trust.enabled': false },
+      settings: opts.untrusted
+        ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.emptyWindow': false }
+        : { 'security.workspace.trust.enabled': false },
       env: { ...(opts.env || {}), E2E_HARNESS_URL: bridgeUrl, E2E_RESULTS_FILE: resultsFile },
     });
     timings.codeServerStartMs = Date.now() - tCs;

@@ -10,8 +10,9 @@ import { harness } from './harness';
 
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', grep: process.env.E2E_GREP });
-  // The tests, or (E2E_SUITE=bench, from npm run bench) the measurements taken in a real VS Code.
-  const suffix = process.env.E2E_SUITE === 'bench' ? '.bench.js' : '.test.js';
+  // The tests (*.test.js), or another suite: E2E_SUITE=bench (npm run bench's measurements in a
+  // real VS Code, *.bench.js), E2E_SUITE=untrusted (a workspace VS Code does not trust, *.untrusted.js).
+  const suffix = `.${process.env.E2E_SUITE ?? 'test'}.js`;
   for (const f of fs.readdirSync(__dirname).filter((f) => f.endsWith(suffix)).sort()) mocha.addFile(path.join(__dirname, f));
   const resultsFile = process.env.E2E_RESULTS_FILE;
   const failed: Array<{ title: string; error: string }> = [];
