@@ -78,6 +78,23 @@ async function startCodeServer(opts) {
     installed.push({ identifier: { id }, version: manifest.version, location: { $mid: 1, path: location, scheme: 'file' }, relativeLocation, metadata: { installedTimestamp: Date.now(), source: 'vsix' } });
   }
   if (installed.length) fs.writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify(installed));
+  // Their display languages, in the user data's languagepacks.json as VS Code's language-pack
+  // service writes it on install (the server reads it at start-up to resolve --locale; without
+  // it every locale resolves to English).
+  const packs = {};
+  for (const x of installed) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(x.location.path, 'package.json'), 'utf8'));
+    for (const loc of manifest.contributes?.localizations ?? []) {
+      const translations = Object.fromEntries((loc.translations ?? []).map((t) => [t.id, path.join(x.location.path, t.path)]));
+      packs[loc.languageId] = {
+        hash: require('crypto').createHash('md5').update(`${x.identifier.id}@${x.version}`).digest('hex'),
+        extensions: [{ extensionIdentifier: { id: x.identifier.id }, version: x.version }],
+        translations,
+        label: loc.localizedLanguageName ?? loc.languageName ?? loc.languageId,
+      };
+    }
+  }
+  if (Object.keys(packs).length) fs.writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify(packs));
   fs.writeFileSync(configFile, 'auth: none\n');
   // Keep code-server, its extension host and Chromium out of ~/.config, ~/.cache and /tmp.
   const isolatedHome = {

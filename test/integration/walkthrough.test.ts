@@ -34,7 +34,11 @@ describe('SeqLens: the course and the engine status', function () {
   it('VS Code reads the extension in the display language: command titles and the walkthrough', async () => {
     assert.strictEqual(vscode.env.language.slice(0, 2), KOREAN ? 'ko' : 'en');
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
-    const title = (id: string) => pkg.contributes.commands.find((c: { command: string }) => c.command === id).title;
+    // A localised command title reads { value, original } in the manifest VS Code hands the extension.
+    const title = (id: string) => {
+      const t = pkg.contributes.commands.find((c: { command: string }) => c.command === id).title as string | { value: string; original: string };
+      return typeof t === 'string' ? t : t.value;
+    };
     assert.strictEqual(title('seqlens.translateSelection'), nls['command.translateSelection.title']);
     assert.strictEqual(pkg.contributes.walkthroughs[0].title, nls['walkthrough.title']);
     if (KOREAN) assert.strictEqual(title('seqlens.stepThrough'), '타임스텝 한 단계씩 보기');
