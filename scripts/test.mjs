@@ -68,7 +68,11 @@ function integrationSuite(title, extraArgs, dir) {
 if (!broken || runner !== 'code-server') {
   integrationSuite('integration tests', [], artifacts);
   // The same extension in a workspace VS Code does not trust (Restricted Mode); code-server only.
-  if (runner === 'code-server') integrationSuite('integration tests, untrusted workspace', ['--suite=untrusted'], path.join(artifacts, 'untrusted'));
+  if (runner === 'code-server') {
+    integrationSuite('integration tests, untrusted workspace', ['--suite=untrusted'], path.join(artifacts, 'untrusted'));
+    // The whole suite once more with VS Code's display language set to Korean (the tests check the Korean strings there).
+    integrationSuite('integration tests, Korean display language', ['--locale=ko'], path.join(artifacts, 'ko'));
+  }
 }
 if (broken) counts.failed += 1;
 console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);

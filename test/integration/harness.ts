@@ -4,7 +4,9 @@
  * webviews. Under @vscode/test-electron E2E_HARNESS_URL is unset and tests that
  * need it skip.
  */
+import * as fs from 'fs';
 import * as http from 'http';
+import * as path from 'path';
 import * as vscode from 'vscode';
 
 const base = process.env.E2E_HARNESS_URL;
@@ -76,4 +78,14 @@ export async function setTheme(selector: string, theme: string | undefined, body
     return true;
   });
   await new Promise((r) => setTimeout(r, settleMs));
+}
+
+/** The extension's Korean strings when the suite runs in Korean (--locale=ko), else none. */
+const displayBundle: Record<string, string> =
+  process.env.E2E_LOCALE === 'ko' ? (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>) : {};
+
+/** A string of the extension or its pages as the display language shows it, {0}… filled in as vscode.l10n.t does. */
+export function displayText(message: string, ...args: Array<string | number>): string {
+  const s = displayBundle[message] ?? message;
+  return s.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 }

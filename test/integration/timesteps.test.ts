@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
-import { harness, setTheme as setThemeOf, waitFor } from './harness';
+import { harness, setTheme as setThemeOf, waitFor, displayText } from './harness';
 
 const EXTENSION_ID = 'seqlens.seqlens';
 const PANEL = '#app[data-entry="timesteps"]';
@@ -106,7 +106,7 @@ describe('SeqLens: Step Through Timesteps', function () {
     assert.strictEqual(editor.document.getText(range), 'are');
     needsBrowser(this);
     await waitFor('the panel at step 6', () => panel<boolean>(`document.querySelector('${PANEL}').dataset.step === '6'`));
-    assert.match((await panel<string>(`document.getElementById('stepLabel').textContent`))!, /step 7 \/ 11 · “are”/);
+    assert.strictEqual(await panel<string>(`document.getElementById('stepLabel').textContent`), displayText('step {0} / {1} · “{2}”', 7, 11, 'are'));
     assert.strictEqual(await panel<string>(`document.querySelector('.token.current .word').textContent`), 'are');
   });
 
@@ -178,7 +178,7 @@ describe('SeqLens: Step Through Timesteps', function () {
     assert.strictEqual(await panel<string>(`document.querySelectorAll('.token .tag')[4].textContent`), 'VERB');
     await harness.press('#slider', 'End');
     await waitFor('the last step', () => api.timesteps.currentStep === 7);
-    await waitFor('the classifier line', () => panel<boolean>(`/the last state, what the classifier reads: positive/.test(document.getElementById('predictions').textContent)`));
+    await waitFor('the classifier line', () => panel<boolean>(`document.getElementById('predictions').textContent.includes(${JSON.stringify(`${displayText('the last state, what the classifier reads')}: positive`)})`));
     await harness.screenshot('timesteps-heads-dark');
     await harness.click('#model');
     await harness.click('vscode-option[value="lstm"]');

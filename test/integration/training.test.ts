@@ -17,7 +17,7 @@ import { readExperiment, writeExperiment } from '../../src/core/runs/experiments
 import type { ExperimentRecord } from '../../src/protocol/runs';
 import { STATE_NAMES } from '../../src/protocol/trace';
 import type { SeqLensApi } from '../../src/extension/extension';
-import { harness, setTheme, waitFor } from './harness';
+import { displayText, harness, setTheme, waitFor } from './harness';
 
 const PANEL = '#app[data-entry="training"]';
 const panel = <T>(expression: string) => harness.evaluate<T>(PANEL, expression);
@@ -341,7 +341,7 @@ describe('SeqLens: Train in the editor', function () {
     assert.deepStrictEqual(Object.keys(trace.layers[0].states).sort(), STATE_NAMES.gru.map((x) => x.key).sort(), 'the GRU’s state and gates');
     assert.strictEqual(trace.layers[0].gradientNorms?.length, 10);
     if (harness.available) {
-      await waitFor('the class in the panel', () => harness.evaluate<string>('#app[data-entry="timesteps"]', `document.getElementById('predictions')?.textContent ?? ''`).then((t) => /^class if it ended here: (plural|singular) \d+%/.test(t ?? '')));
+      await waitFor('the class in the panel', () => harness.evaluate<string>('#app[data-entry="timesteps"]', `document.getElementById('predictions')?.textContent ?? ''`).then((t) => new RegExp(`^${displayText('class if it ended here')}: (plural|singular) \\d+%`).test(t ?? '')));
     }
   });
 

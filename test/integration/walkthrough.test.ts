@@ -106,6 +106,12 @@ describe('SeqLens: the course and the engine status', function () {
     await waitFor('the demo sentence traced', () => api.timesteps.currentTrace?.tokens.map((x) => x.text).join(' ').toLowerCase().startsWith('the dog sleeps'), 60_000);
     assert.strictEqual(api.course.lastOpened?.step, 'rnn');
     assert.strictEqual(api.timesteps.currentTrace?.modelId, 'rnn-tanh');
+    // The panel's own strings come from the extension in the display language.
+    const shown = `[document.getElementById('play').textContent, document.querySelector('figure[data-state="h"] figcaption').firstChild.textContent, document.getElementById('stepLabel').textContent, document.documentElement.lang].join('|')`;
+    const [play, caption, stepLabel, lang] = (await waitFor('the trace in the panel', () => harness.evaluate<string>(PANEL, `document.querySelector('figure[data-state="h"]') ? ${shown} : null`))).split('|');
+    assert.deepStrictEqual([play, caption, lang], [t('Play'), t('hidden state h'), KOREAN ? 'ko' : 'en']);
+    assert.ok(stepLabel.startsWith(t('step {0} / {1} · “{2}”').split('{0}')[0]), stepLabel);
+    if (KOREAN) await harness.screenshot('course-timesteps-trace-ko');
   });
 
   it('every step of the course opens its view on its demo file', async function () {

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { test } from 'node:test';
+import { STATE_NAMES } from '../../src/protocol/trace';
 import { ROOT } from './helpers';
 
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
@@ -40,7 +41,7 @@ test('every %key% of package.json is in package.nls.json and package.nls.ko.json
   for (const k of Object.keys(en)) assert.deepEqual(links(ko[k]), links(en[k]), `the command links of "${k}"`);
 });
 
-test('every vscode.l10n.t string of the extension has a Korean translation with the same placeholders', () => {
+test('every vscode.l10n.t string of the extension and every l10n() string of its webviews has a Korean translation with the same placeholders', () => {
   const files: string[] = [];
   const walk = (d: string) => {
     for (const e of fs.readdirSync(path.join(ROOT, d), { withFileTypes: true })) {
@@ -54,6 +55,29 @@ test('every vscode.l10n.t string of the extension has a Korean translation with 
   for (const f of files) {
     for (const m of read(f).matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) used.add(m[1].replace(/\\'/g, "'"));
   }
+  // The webviews' strings: every literal of l10n(…)'s first argument (a string, or a choice of strings).
+  const pages: string[] = [];
+  const walkPages = (d: string) => {
+    for (const e of fs.readdirSync(path.join(ROOT, d), { withFileTypes: true })) {
+      const f = path.join(d, e.name);
+      if (e.isDirectory()) walkPages(f);
+      else if (f.endsWith('.ts') && !f.endsWith('l10n.ts')) pages.push(f);
+    }
+  };
+  walkPages('webview');
+  let pageStrings = 0;
+  for (const f of pages) {
+    for (const m of read(f).matchAll(/\bl10n\(((?:'(?:[^'\\]|\\.)*'|[^,()'])*)/g)) {
+      for (const lit of m[1].matchAll(/'((?:[^'\\]|\\.)*)'/g)) {
+        used.add(lit[1].replace(/\\'/g, "'"));
+        pageStrings++;
+      }
+    }
+  }
+  assert.ok(pageStrings >= 30, `${pageStrings} strings in the webviews`);
+  // Names the engine sends that a page shows through l10n(): the states' labels and the readouts' names.
+  for (const states of Object.values(STATE_NAMES)) for (const x of states) used.add(x.label);
+  for (const label of ['tag', 'class if it ended here']) used.add(label);
   assert.ok(used.size >= 20, `${used.size} strings`);
   const placeholders = (s: string) => [...s.matchAll(/\{\d+\}/g)].map((m) => m[0]).sort();
   for (const s of used) {

@@ -10,6 +10,7 @@ import type { ModelChoice, TimestepsFromWebview, TimestepsToWebview, WelcomeActi
 import { STATE_NAMES, TraceResult } from '../../src/protocol/trace';
 import { Palette, readPalette } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
+import { l10n } from '../shared/l10n';
 import { Host } from '../shared/vscodeApi';
 import { GradientBars } from './gradientBars';
 import { Heatmap } from './heatmap';
@@ -48,24 +49,24 @@ function updateValueRows(rows: Iterable<number>): void {
 
 // ---- static skeleton ----------------------------------------------------------------------
 const app = document.getElementById('app')!;
-const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Timestep controls' });
-const modelSelect = el(UI.dropdown, { id: 'model', 'aria-label': 'Model' });
-const prevButton = el(UI.button, { id: 'prev', appearance: 'icon', 'aria-label': 'Previous step', title: 'Previous step (←)' }, '‹');
-const playButton = el(UI.button, { id: 'play', appearance: 'secondary', 'aria-label': 'Play', title: 'Play / pause (Space)' }, 'Play');
-const nextButton = el(UI.button, { id: 'next', appearance: 'icon', 'aria-label': 'Next step', title: 'Next step (→)' }, '›');
-const slider = el('input', { id: 'slider', type: 'range', min: '0', max: '0', value: '0', 'aria-label': 'Timestep' });
+const toolbar = el('div', { class: 'toolbar', role: 'toolbar', 'aria-label': l10n('Timestep controls') });
+const modelSelect = el(UI.dropdown, { id: 'model', 'aria-label': l10n('Model') });
+const prevButton = el(UI.button, { id: 'prev', appearance: 'icon', 'aria-label': l10n('Previous step'), title: l10n('Previous step (←)') }, '‹');
+const playButton = el(UI.button, { id: 'play', appearance: 'secondary', 'aria-label': l10n('Play'), title: l10n('Play / pause (Space)') }, l10n('Play'));
+const nextButton = el(UI.button, { id: 'next', appearance: 'icon', 'aria-label': l10n('Next step'), title: l10n('Next step (→)') }, '›');
+const slider = el('input', { id: 'slider', type: 'range', min: '0', max: '0', value: '0', 'aria-label': l10n('Timestep') });
 const stepLabel = el('span', { id: 'stepLabel', class: 'step-label', 'aria-live': 'polite' });
 /** For models with several recurrent layers (stacked, or both directions of a Bidirectional). */
-const layerSelect = el(UI.dropdown, { id: 'layer', 'aria-label': 'Layer', hidden: '' });
+const layerSelect = el(UI.dropdown, { id: 'layer', 'aria-label': l10n('Layer'), hidden: '' });
 toolbar.append(modelSelect, layerSelect, prevButton, playButton, nextButton, slider, stepLabel);
 let layerIndex = 0;
 let shownSource = '';
 const sourceLine = el('div', { id: 'source', class: 'source' });
 const banner = el('div', { id: 'banner', class: 'banner', role: 'status', hidden: '' });
-const tokenStrip = el('div', { id: 'tokens', class: 'tokens', role: 'listbox', 'aria-label': 'Tokens, one per timestep' });
+const tokenStrip = el('div', { id: 'tokens', class: 'tokens', role: 'listbox', 'aria-label': l10n('Tokens, one per timestep') });
 const body = el('div', { class: 'body' });
 const mapsBox = el('div', { id: 'maps', class: 'maps' });
-const side = el('aside', { id: 'values', class: 'values', 'aria-label': 'Values at the current step', tabindex: '0' });
+const side = el('aside', { id: 'values', class: 'values', 'aria-label': l10n('Values at the current step'), tabindex: '0' });
 body.append(mapsBox, side);
 const emptyBox = el('div', { id: 'empty', class: 'empty' });
 const tooltip = el('div', { class: 'tooltip', role: 'tooltip', hidden: '' });
@@ -96,7 +97,7 @@ function showBanner(text: string, kind: 'info' | 'warning' | 'error'): void {
 }
 
 function setBusy(message: string): void {
-  emptyBox.replaceChildren(el(UI.progress, { 'aria-label': 'Loading' }), el('span', {}, message));
+  emptyBox.replaceChildren(el(UI.progress, { 'aria-label': l10n('Loading') }), el('span', {}, message));
   emptyBox.hidden = false;
   app.dataset.state = 'loading';
 }
@@ -151,9 +152,9 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
   delete app.dataset.stale;
   app.dataset.steps = String(T);
   app.dataset.model = t.modelId;
-  sourceLine.textContent = `${t.modelLabel} · ${layer.units} units · ${T} token${T === 1 ? '' : 's'} · ${source} · probe ${t.probeMs.toFixed(1)} ms`;
-  const output = t.output ? `Model output after the last word: [${t.output.map((v) => v.toFixed(3)).join(', ')}].` : '';
-  showBanner([t.truncatedTokens > 0 ? `Showing the first ${T} of ${T + t.truncatedTokens} tokens.` : '', output].filter(Boolean).join(' '), 'info');
+  sourceLine.textContent = l10n(T === 1 ? '{0} · {1} units · 1 token · {2} · probe {3} ms' : '{0} · {1} units · {4} tokens · {2} · probe {3} ms', t.modelLabel, layer.units, source, t.probeMs.toFixed(1), T);
+  const output = t.output ? l10n('Model output after the last word: [{0}].', t.output.map((v) => v.toFixed(3)).join(', ')) : '';
+  showBanner([t.truncatedTokens > 0 ? l10n('Showing the first {0} of {1} tokens.', T, T + t.truncatedTokens) : '', output].filter(Boolean).join(' '), 'info');
   slider.max = String(T - 1);
 
   tokenStrip.replaceChildren(
@@ -162,34 +163,34 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
       const cont = tok.text.length > 2 && tok.text.endsWith('@@');
       const b = el('button', { class: `token${tok.unknown ? ' unknown' : ''}${cont ? ' cont' : ''}`, role: 'option', 'data-index': String(i), 'aria-selected': 'false', tabindex: '-1' });
       b.append(el('span', { class: 'word' }, cont ? tok.text.slice(0, -2) : tok.text));
-      if (tok.unknown) b.append(el('span', { class: 'unk', title: `“${tok.text}” is not in the model's vocabulary; the model reads it as <unk>` }, '<unk>'));
+      if (tok.unknown) b.append(el('span', { class: 'unk', title: l10n('“{0}” is not in the model\'s vocabulary; the model reads it as <unk>', tok.text) }, '<unk>'));
       // Two readouts of the same states: the tagger's at every step, the classifier's as if the text ended here.
       const tag = t.readouts?.tags?.[i];
-      if (tag) b.append(el('span', { class: 'tag', title: `the tagging head reads step ${i + 1} as ${tag}` }, tag));
+      if (tag) b.append(el('span', { class: 'tag', title: l10n('the tagging head reads step {0} as {1}', i + 1, tag) }, tag));
       const cls = t.readouts?.classByStep?.[i];
       if (cls) {
         const last = i === t.tokens.length - 1;
-        const c = el('span', { class: `cls cls-${cls.label}${last ? ' last' : ''}`, title: last ? `the last state: what a classifier reads — ${cls.label} ${(cls.p * 100).toFixed(0)}%` : `if the text ended here: ${cls.label} ${(cls.p * 100).toFixed(0)}%` }, `${cls.label === 'positive' ? '+' : cls.label === 'negative' ? '−' : `${cls.label} `}${(cls.p * 100).toFixed(0)}`);
+        const c = el('span', { class: `cls cls-${cls.label}${last ? ' last' : ''}`, title: l10n(last ? 'the last state: what a classifier reads — {0} {1}%' : 'if the text ended here: {0} {1}%', cls.label, (cls.p * 100).toFixed(0)) }, `${cls.label === 'positive' ? '+' : cls.label === 'negative' ? '−' : `${cls.label} `}${(cls.p * 100).toFixed(0)}`);
         c.style.opacity = String(0.45 + 0.55 * cls.p);
         b.append(c);
       }
-      b.title = tok.unknown ? `${i}: “${tok.text}” → <unk> (unknown word)` : `${i}: “${tok.text}”`;
+      b.title = tok.unknown ? l10n('{0}: “{1}” → <unk> (unknown word)', i, tok.text) : `${i}: “${tok.text}”`;
       return b;
     }),
   );
 
   maps = STATE_NAMES[layer.kind]
     .filter((s) => layer.states[s.key])
-    .map((s) => new Heatmap({ label: s.label, data: layer.states[s.key].data, steps: T, units: layer.units, range: s.range }));
+    .map((s) => new Heatmap({ label: l10n(s.label), data: layer.states[s.key].data, steps: T, units: layer.units, range: s.range }));
   const layerGradients = layer.gradientNorms ? reviveFloats(layer.gradientNorms, T) : undefined;
   gradientBars = layerGradients ? new GradientBars(layerGradients) : undefined;
   const gradientFigure: HTMLElement[] = [];
   if (gradientBars) {
     const fig = el('figure', { class: 'map gradients', 'data-state': 'gradients' });
-    const caption = el('figcaption', { title: 'How strongly the last state depends on each step: the norm of the gradient of Σ h_T with respect to h_t. Bars falling away to the left are vanishing gradients.' }, '‖∂h_T/∂h_t‖ (log scale)');
+    const caption = el('figcaption', { title: l10n('How strongly the last state depends on each step: the norm of the gradient of Σ h_T with respect to h_t. Bars falling away to the left are vanishing gradients.') }, l10n('‖∂h_T/∂h_t‖ (log scale)'));
     caption.append(el('span', { class: 'legend' }, `10^${gradientBars.logMin.toFixed(1)} … 10^${gradientBars.logMax.toFixed(1)}`));
     gradientBars.canvas.setAttribute('role', 'img');
-    gradientBars.canvas.setAttribute('aria-label', `Gradient norm at each of ${T} steps, log scale`);
+    gradientBars.canvas.setAttribute('aria-label', l10n('Gradient norm at each of {0} steps, log scale', T));
     fig.append(caption, gradientBars.canvas);
     gradientFigure.push(fig);
   }
@@ -202,7 +203,7 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
       caption.append(el('span', { class: 'legend' }, m.spec.range === 'unit' ? '0 … 1' : `−${fmt(m.scale)} … +${fmt(m.scale)}`));
       fig.append(caption, m.canvas);
       m.canvas.setAttribute('role', 'img');
-      m.canvas.setAttribute('aria-label', `${m.spec.label}: ${layer.units} units by ${T} steps`);
+      m.canvas.setAttribute('aria-label', l10n('{0}: {1} units by {2} steps', m.spec.label, layer.units, T));
       return fig;
     }),
   );
@@ -211,7 +212,7 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
   const keys = STATE_NAMES[layer.kind].filter((s) => layer.states[s.key]).map((s) => s.key);
   const table = el('table', { id: 'valueTable', class: 'value-table' });
   const head = el('tr');
-  head.append(el('th', { scope: 'col' }, 'unit'), ...keys.map((k) => el('th', { scope: 'col' }, k)));
+  head.append(el('th', { scope: 'col' }, l10n('unit')), ...keys.map((k) => el('th', { scope: 'col' }, k)));
   table.append(el('thead'), el('tbody'));
   table.tHead!.append(head);
   rowObserver?.disconnect();
@@ -285,7 +286,7 @@ function paint(): void {
   if (!tok) return;
   app.dataset.step = String(step);
   slider.value = String(step);
-  stepLabel.textContent = `step ${step + 1} / ${T} · “${tok.text}”`;
+  stepLabel.textContent = l10n('step {0} / {1} · “{2}”', step + 1, T, tok.text);
   tokenStrip.querySelectorAll('.token.current').forEach((b) => {
     b.classList.remove('current');
     b.setAttribute('aria-selected', 'false');
@@ -302,24 +303,24 @@ function paint(): void {
   gradientBars?.paint(step, palette);
   updateValueRows(visibleRows);
   const title = document.getElementById('stepTitle');
-  if (title) title.textContent = `Step ${step + 1}: “${tok.text}”${tok.unknown ? ' (read as <unk>)' : ''}`;
+  if (title) title.textContent = l10n(tok.unknown ? 'Step {0}: “{1}” (read as <unk>)' : 'Step {0}: “{1}”', step + 1, tok.text);
   const preds = document.getElementById('predictions');
   if (preds) {
     const p = trace.predictions[step] ?? [];
     const cls = trace.readouts?.classByStep?.[step];
     const last = step === trace.tokens.length - 1;
     preds.textContent =
-      (p.length ? `${trace.predictionLabel ?? 'next word'}: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '') +
+      (p.length ? `${l10n(trace.predictionLabel ?? 'next word')}: ${p.map((x) => `${x.word} ${(x.p * 100).toFixed(0)}%`).join(' · ')}` : '') +
       // A classifier alone already lists its classes as the predictions: add only what the last state means.
-      (cls && (trace.readouts?.tags || last) ? `${p.length ? ' — ' : ''}${last ? 'the last state, what the classifier reads' : 'class if the text ended here'}: ${cls.label} ${(cls.p * 100).toFixed(0)}%` : '');
+      (cls && (trace.readouts?.tags || last) ? `${p.length ? ' — ' : ''}${l10n(last ? 'the last state, what the classifier reads' : 'class if the text ended here')}: ${cls.label} ${(cls.p * 100).toFixed(0)}%` : '');
   }
 }
 
 function stop(): void {
   if (playTimer !== undefined) window.clearInterval(playTimer);
   playTimer = undefined;
-  playButton.textContent = 'Play';
-  playButton.setAttribute('aria-label', 'Play');
+  playButton.textContent = l10n('Play');
+  playButton.setAttribute('aria-label', l10n('Play'));
   playButton.setAttribute('aria-pressed', 'false');
   stepLabel.setAttribute('aria-live', 'polite');
 }
@@ -328,8 +329,8 @@ function togglePlay(): void {
   if (!trace) return;
   if (playTimer !== undefined) return stop();
   if (step >= trace.tokens.length - 1) setStep(0, true);
-  playButton.textContent = 'Pause';
-  playButton.setAttribute('aria-label', 'Pause');
+  playButton.textContent = l10n('Pause');
+  playButton.setAttribute('aria-label', l10n('Pause'));
   playButton.setAttribute('aria-pressed', 'true');
   stepLabel.setAttribute('aria-live', 'off'); // no announcement every 600 ms while playing
   playTimer = window.setInterval(() => {
@@ -385,7 +386,7 @@ mapsBox.addEventListener('mousemove', (e) => {
   if (gradientBars && canvas === gradientBars.canvas && trace) {
     const t = gradientBars.stepAt(e.offsetX);
     if (t === undefined) return;
-    tooltip.textContent = `step ${t + 1} “${trace.tokens[t].text}”: ‖∂h_T/∂h_t‖ = ${gradientBars.norms[t].toExponential(2)}`;
+    tooltip.textContent = l10n('step {0} “{1}”: ‖∂h_T/∂h_t‖ = {2}', t + 1, trace.tokens[t].text, gradientBars.norms[t].toExponential(2));
     tooltip.hidden = false;
     tooltip.style.left = `${Math.min(e.clientX + 12, window.innerWidth - 260)}px`;
     tooltip.style.top = `${e.clientY + 14}px`;
@@ -397,7 +398,7 @@ mapsBox.addEventListener('mousemove', (e) => {
     tooltip.hidden = true;
     return;
   }
-  tooltip.textContent = `${map.spec.label} · unit ${cell.unit} · step ${cell.step + 1} “${trace.tokens[cell.step].text}”: ${map.value(cell.step, cell.unit).toFixed(4)}`;
+  tooltip.textContent = l10n('{0} · unit {1} · step {2} “{3}”: {4}', map.spec.label, cell.unit, cell.step + 1, trace.tokens[cell.step].text, map.value(cell.step, cell.unit).toFixed(4));
   tooltip.hidden = false;
   tooltip.style.left = `${Math.min(e.clientX + 12, window.innerWidth - 260)}px`;
   tooltip.style.top = `${e.clientY + 14}px`;
@@ -474,13 +475,13 @@ window.addEventListener('message', (event: MessageEvent<TimestepsToWebview>) => 
     case 'trace/error':
       showBanner(m.message, 'error');
       emptyBox.hidden = trace !== undefined;
-      if (!trace) emptyBox.replaceChildren(el('p', {}, 'No trace to show.'));
+      if (!trace) emptyBox.replaceChildren(el('p', {}, l10n('No trace to show.')));
       app.dataset.state = trace ? 'trace' : 'error';
       return;
     case 'trace/stale':
       showBanner(m.message, 'warning');
       if (m.canRerun) {
-        const again = el(UI.button, { id: 'rerun', appearance: 'secondary' }, 'Read again');
+        const again = el(UI.button, { id: 'rerun', appearance: 'secondary' }, l10n('Read again'));
         again.addEventListener('click', () => host.post({ type: 'trace/rerun' }));
         banner.append(' ', again);
       }
@@ -504,5 +505,5 @@ function fmt(v: number): string {
   return v >= 10 ? v.toFixed(0) : v.toFixed(1);
 }
 
-showEmpty('Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.');
+showEmpty(l10n('Select a sentence in an editor and run “SeqLens: Step Through Timesteps”.'));
 host.post({ type: 'ready' });

@@ -12,9 +12,11 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
     `font-src ${webview.cspSource}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
-  // No data goes into this string: the page asks for it with a `ready` message.
+  // No data goes into this string (the page asks for it with a `ready` message); only the page's
+  // strings in the display language (vscode.l10n's bundle, read by webview/shared/l10n.ts), as JSON.
+  const strings = JSON.stringify(vscode.l10n.bundle ?? {}).replace(/</g, '\\u003c');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${vscode.env.language}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -24,6 +26,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, e
 </head>
 <body>
 <div id="app" data-entry="${entry}"></div>
+<script type="application/json" id="seqlens-l10n">${strings}</script>
 <script nonce="${nonce}" src="${asset(`${entry}.js`)}"></script>
 </body>
 </html>`;
