@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricRow, ProbeRow } from '../../src/protocol/runs';
+import { compactNumber } from '../../webview/shared/format';
 import { align, CHARTS, chartsFor, ema, emaExtend, formatDuration, matchingWords, pointsOf, probeAt, RunSeries, thin } from '../../webview/training/series';
 
 const close = (a: Array<number | null>, b: Array<number | null>) => a.forEach((v, i) => (v == null ? assert.equal(b[i], null) : assert.ok(Math.abs(v - (b[i] as number)) < 1e-12, `${i}: ${v} vs ${b[i]}`)));
@@ -121,4 +122,8 @@ test('a long series is drawn at every k-th point and always its last; a short on
   assert.deepEqual(thin({ x, y }, 3), { x: [1, 5, 9, 10], y: [10, 50, 90, 100] }, 'k = 4: 1, 5, 9, then the last');
   const short = { x: [1, 2], y: [3, 4] };
   assert.equal(thin(short, 4), short);
+});
+
+test('axis ticks are written compactly enough for the axis: 150k, 1.2M, 0.003', () => {
+  assert.deepEqual([150_000, 1_234_567, 50_000, 2500, 0.003, 0.000125, 0, -20_000, null].map(compactNumber), ['150k', '1.23M', '50k', '2500', '0.003', '0.000125', '0', '-20k', '']);
 });

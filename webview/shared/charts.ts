@@ -5,6 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { compactNumber } from './format';
 
 export interface SeriesSpec {
   label: string;
@@ -83,7 +84,7 @@ export class LineChart {
               ticks: { ...axis.ticks, filter: decadeFilter },
               values: (_u: uPlot, ticks: number[]) => ticks.map((v) => (v == null ? '' : v >= 0.001 && v < 1e5 ? String(+v.toPrecision(3)) : `1e${Math.round(Math.log10(v))}`)),
             }
-          : { ...axis, size: 56 },
+          : { ...axis, size: 56, values: (_u: uPlot, ticks: number[]) => ticks.map(compactNumber) },
       ],
       series: [
         { label: o.xLabel ?? (o.xKind === 'time' ? 'time' : 'step'), value: (_u, v) => (v == null ? '—' : o.xKind === 'time' ? formatTime(v) : String(Math.round(v))) },
@@ -127,6 +128,11 @@ export class LineChart {
   }
 
   /** The chart's canvas (for PNG export). */
+  /** The drawn series (label, colour, dash), for a legend drawn elsewhere (an exported image). */
+  get series(): readonly SeriesSpec[] {
+    return this.opts.series;
+  }
+
   get canvas(): HTMLCanvasElement {
     return this.plot.ctx.canvas;
   }

@@ -143,24 +143,64 @@ exportJson.addEventListener('click', () => {
 exportPng.addEventListener('click', () => {
   const list = [...charts.values()];
   if (list.length === 0) return;
+  // Each chart as drawn (its canvas), under its title, with a legend of its series: which run is which colour.
   const ratio = window.devicePixelRatio || 1;
   const gap = 8 * ratio;
-  const boxes = list.map((c) => c.box.getBoundingClientRect());
-  const width = Math.max(...boxes.map((b) => b.width)) * ratio;
-  const height = boxes.reduce((h, b) => h + b.height * ratio + gap, gap);
+  const font = 13 * ratio;
+  const line = 18 * ratio;
+  const width = Math.max(...list.map((c) => c.chart.canvas.width)) + 2 * gap;
+  const probe = document.createElement('canvas').getContext('2d')!;
+  probe.font = `${font}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+  // The legend's entries, wrapped into rows that fit the width.
+  const legendRows = list.map((c) => {
+    const rows: Array<Array<{ label: string; color: string; dash?: number[] }>> = [[]];
+    let x = gap;
+    for (const s of c.chart.series) {
+      const w = 28 * ratio + probe.measureText(s.label).width + 16 * ratio;
+      if (x + w > width - gap && rows[rows.length - 1].length) {
+        rows.push([]);
+        x = gap;
+      }
+      rows[rows.length - 1].push(s);
+      x += w;
+    }
+    return rows;
+  });
+  const height = list.reduce((h, c, i) => h + line + c.chart.canvas.height + legendRows[i].length * line + gap / 2 + gap * 3, gap);
   const canvas = document.createElement('canvas');
-  canvas.width = Math.ceil(width + 2 * gap);
+  canvas.width = Math.ceil(width);
   canvas.height = Math.ceil(height);
   const g = canvas.getContext('2d')!;
   g.fillStyle = cssVar('--vscode-editor-background', '#1e1e1e');
   g.fillRect(0, 0, canvas.width, canvas.height);
-  g.fillStyle = cssVar('--vscode-foreground', '#cccccc');
-  g.font = `${13 * ratio}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+  const fg = cssVar('--vscode-foreground', '#cccccc');
+  g.font = probe.font;
+  g.textBaseline = 'middle';
   let y = gap;
   list.forEach((c, i) => {
-    g.fillText(c.def.title, gap, y + 13 * ratio);
-    g.drawImage(c.chart.canvas, gap, y + 20 * ratio);
-    y += boxes[i].height * ratio + gap;
+    g.fillStyle = fg;
+    g.fillText(c.def.title, gap, y + line / 2);
+    y += line;
+    g.drawImage(c.chart.canvas, gap, y);
+    y += c.chart.canvas.height + gap / 2;
+    for (const row of legendRows[i]) {
+      let x = gap;
+      for (const s of row) {
+        g.strokeStyle = s.color;
+        g.lineWidth = 2 * ratio;
+        g.setLineDash((s.dash ?? []).map((d) => d * ratio));
+        g.beginPath();
+        g.moveTo(x, y + line / 2);
+        g.lineTo(x + 22 * ratio, y + line / 2);
+        g.stroke();
+        g.setLineDash([]);
+        g.fillStyle = fg;
+        g.fillText(s.label, x + 28 * ratio, y + line / 2);
+        x += 28 * ratio + g.measureText(s.label).width + 16 * ratio;
+      }
+      y += line;
+    }
+    y += gap * 3;
   });
   host.post({ type: 'export/png', dataUrl: canvas.toDataURL('image/png') });
 });
