@@ -72,6 +72,23 @@ if (!broken || runner !== 'code-server') {
     integrationSuite('integration tests, untrusted workspace', ['--suite=untrusted'], path.join(artifacts, 'untrusted'));
     // The whole suite once more with VS Code's display language set to Korean (the tests check the Korean strings there).
     integrationSuite('integration tests, Korean display language', ['--locale=ko'], path.join(artifacts, 'ko'));
+    // And against the package a user installs: npm run package (the production build), its size
+    // budget, then the suite with that .vsix installed into VS Code instead of the checkout.
+    const vsix = path.join(root, 'seqlens.vsix');
+    fs.rmSync(vsix, { force: true });
+    const pack = run('npm run package', 'npm', ['run', 'package']);
+    const mb = fs.existsSync(vsix) ? fs.statSync(vsix).size / 1e6 : NaN;
+    if (pack.status !== 0 || !(mb > 0)) {
+      console.log('npm run package: no .vsix');
+      broken = true;
+    } else {
+      console.log(`seqlens.vsix: ${mb.toFixed(1)} MB (budget 20 MB)`);
+      if (mb > 20) {
+        console.log('the .vsix is over its 20 MB budget');
+        counts.failed += 1;
+      } else counts.passed += 1;
+      integrationSuite('integration tests, the installed .vsix', [`--vsix=${vsix}`], path.join(artifacts, 'vsix'));
+    }
   }
 }
 if (broken) counts.failed += 1;

@@ -117,7 +117,7 @@ async function runTestsInCodeServer(opts) {
       // Workspace trust is off, except for the untrusted suite: trust on, the folder never trusted, no prompt (Restricted Mode).
       args: [...(opts.untrusted ? [] : ['--disable-workspace-trust']), ...(opts.locale ? ['--locale', opts.locale] : [])],
       // A display language needs a language pack; the tests' own makes ko one (VS Code's strings stay English).
-      extraExtensions: opts.locale === 'ko' ? [path.join(__dirname, 'fixtures', 'ko-language-pack')] : [],
+      extraExtensions: [...(opts.locale === 'ko' ? [path.join(__dirname, 'fixtures', 'ko-language-pack')] : []), ...(opts.installedExtensions || [])],
       settings: opts.untrusted
         ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.emptyWindow': false }
         : { 'security.workspace.trust.enabled': false },

@@ -5,6 +5,7 @@
  * high-contrast themes (saved under the artifacts folder; look at them).
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
@@ -62,6 +63,16 @@ describe('SeqLens: Step Through Timesteps', function () {
   it('runs with the browser harness under the code-server runner (so no DOM check is skipped)', function () {
     if (process.env.E2E_RUNNER !== 'code-server') this.skip();
     assert.ok(harness.available, 'E2E_HARNESS_URL reached the extension host');
+  });
+
+  it('tests the extension it should: the checkout, or (--vsix) the package installed into VS Code', () => {
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+    const checkout = path.resolve(__dirname, '..', '..', '..');
+    if (process.env.E2E_VSIX) {
+      assert.notStrictEqual(path.resolve(ext.extensionPath), checkout, 'not the checkout');
+      assert.ok(fs.existsSync(path.join(ext.extensionPath, 'dist', 'extension.js')) && !fs.existsSync(path.join(ext.extensionPath, 'src')), `an installed package: ${ext.extensionPath}`);
+      assert.ok(!fs.existsSync(path.join(ext.extensionPath, 'dist', 'extension.js.map')), 'the production build');
+    } else assert.strictEqual(path.resolve(ext.extensionPath), checkout);
   });
 
   it('activates without starting the engine or loading tfjs', () => {

@@ -315,7 +315,7 @@ describe('SeqLens: Train in the editor', function () {
 
   it('lists runs made by the command in the workspace, and steps through a classifier run in the timestep panel', async () => {
     const dir = path.join(workspace, '.seqlens', 'runs', 'from-the-cli');
-    const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js'); // the checkout's command (a .vsix has no CLI)
     const p = spawnSync(process.execPath, [cli, 'train', '--task', 'classify', '--model', 'gru', '--data', 'builtin:grammar-number', '--units', '8', '--embedding', '8', '--epochs', '1', '--run-dir', dir], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     assert.strictEqual(p.status, 0, p.stderr);
     const listed = api.training.service.list().find((x) => x.id === 'from-the-cli');

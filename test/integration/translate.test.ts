@@ -218,7 +218,7 @@ describe('SeqLens: Translate Selection', function () {
     }
     fs.writeFileSync(path.join(dir, 'pairs.tsv'), rows.join('\n') + '\n');
     const model = path.join(dir, 'model');
-    const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js'); // the checkout's command (a .vsix has no CLI)
     const t = spawnSync(process.execPath, [cli, 'train', '--task', 'translate', '--model', 'attention', '--data', path.join(dir, 'pairs.tsv'), '--out', model, '--epochs', '3', '--units', '32', '--subword', '60'], { encoding: 'utf8', timeout: 150_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     assert.strictEqual(t.status, 0, t.stderr);
     const doc = await vscode.workspace.openTextDocument({ content: 'the cathorse sees the doctors .', language: 'plaintext' });

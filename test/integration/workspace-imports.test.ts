@@ -50,7 +50,7 @@ describe('SeqLens: models opened from disk', function () {
   it('a language model on byte-pair pieces steps through a word it never saw, piece by piece, each piece lit at its own characters', async function () {
     this.timeout(120_000);
     const dir = path.join(tmp, 'lm-subword');
-    const cli = path.join(vscode.extensions.getExtension('seqlens.seqlens')!.extensionPath, 'dist', 'cli.js');
+    const cli = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js'); // the checkout's command (a .vsix has no CLI)
     const { spawnSync } = await import('child_process');
     const t = spawnSync(process.execPath, [cli, 'train', '--task', 'lm', '--model', 'gru', '--data', 'builtin:grammar', '--out', dir, '--epochs', '1', '--units', '16', '--subword', '80'], { encoding: 'utf8', timeout: 100_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     assert.strictEqual(t.status, 0, t.stderr);
