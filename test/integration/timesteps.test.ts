@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
+import { spoken } from '../../webview/timesteps/summary';
 import { harness, setTheme as setThemeOf, waitFor, displayText } from './harness';
 
 const EXTENSION_ID = 'seqlens.seqlens';
@@ -105,6 +106,16 @@ describe('SeqLens: Step Through Timesteps', function () {
     const c = trace.layers[0].states.c;
     const cell = await panel<string>(`document.querySelector('td[data-state="c"][data-unit="5"]').textContent`);
     assert.strictEqual(cell, c.data[step * c.shape[1] + 5].toFixed(3));
+    // For a screen reader, the cell state's map says this step's extremes: the probe's numbers, found here independently.
+    const column = Array.from(c.data.slice(step * c.shape[1], (step + 1) * c.shape[1]));
+    const maxUnit = column.indexOf(Math.max(...column));
+    const minUnit = column.indexOf(Math.min(...column));
+    const mean = column.reduce((a, v) => a + Math.abs(v), 0) / column.length;
+    const label = (await panel<string>(`document.querySelector('figure[data-state="c"] canvas').getAttribute('aria-label')`))!;
+    const said = displayText('Step {0}: largest {1} (unit {2}), smallest {3} (unit {4}), mean magnitude {5}.', step + 1, spoken(column[maxUnit]), maxUnit, spoken(column[minUnit]), minUnit, spoken(mean));
+    assert.ok(label.endsWith(said), `${label} — expected ${said}`);
+    const bars = (await panel<string>(`document.querySelector('figure.gradients canvas').getAttribute('aria-label')`))!;
+    assert.match(bars, /11/, bars);
   });
 
   it('moves the step when the caret moves over the traced text', async function () {

@@ -14,6 +14,7 @@ import { l10n } from '../shared/l10n';
 import { Host } from '../shared/vscodeApi';
 import { GradientBars } from './gradientBars';
 import { Heatmap } from './heatmap';
+import { spoken, summarizeGradients, summarizeStep } from './summary';
 
 registerToolkit();
 
@@ -190,7 +191,11 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
     const caption = el('figcaption', { title: l10n('How strongly the last state depends on each step: the norm of the gradient of Σ h_T with respect to h_t. Bars falling away to the left are vanishing gradients.') }, l10n('‖∂h_T/∂h_t‖ (log scale)'));
     caption.append(el('span', { class: 'legend' }, `10^${gradientBars.logMin.toFixed(1)} … 10^${gradientBars.logMax.toFixed(1)}`));
     gradientBars.canvas.setAttribute('role', 'img');
-    gradientBars.canvas.setAttribute('aria-label', l10n('Gradient norm at each of {0} steps, log scale', T));
+    const g = summarizeGradients(layerGradients!);
+    gradientBars.canvas.setAttribute(
+      'aria-label',
+      `${l10n('Gradient norm at each of {0} steps, log scale', T)}. ${T > 1 ? l10n('{0} at the first step, {1} at the last: the first step passes {2} of the last one\'s gradient.', spoken(g.first), spoken(g.last), spoken(1 / g.times)) : ''}`,
+    );
     fig.append(caption, gradientBars.canvas);
     gradientFigure.push(fig);
   }
@@ -203,7 +208,7 @@ function showTrace(t: TraceResult, initialStep: number, source: string): void {
       caption.append(el('span', { class: 'legend' }, m.spec.range === 'unit' ? '0 … 1' : `−${fmt(m.scale)} … +${fmt(m.scale)}`));
       fig.append(caption, m.canvas);
       m.canvas.setAttribute('role', 'img');
-      m.canvas.setAttribute('aria-label', l10n('{0}: {1} units by {2} steps', m.spec.label, layer.units, T));
+      m.canvas.setAttribute('aria-label', l10n('{0}: {1} units by {2} steps', m.spec.label, layer.units, T)); // and the step's numbers, in paint()
       return fig;
     }),
   );
@@ -299,7 +304,15 @@ function paint(): void {
     current.setAttribute('tabindex', '0');
     current.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }
-  for (const m of maps) m.paint(step, palette);
+  for (const m of maps) {
+    m.paint(step, palette);
+    // For a screen reader: what the map shows at this step, in numbers.
+    const x = summarizeStep(m.spec.data, m.spec.units, step);
+    m.canvas.setAttribute(
+      'aria-label',
+      `${l10n('{0}: {1} units by {2} steps', m.spec.label, m.spec.units, T)}. ${l10n('Step {0}: largest {1} (unit {2}), smallest {3} (unit {4}), mean magnitude {5}.', step + 1, spoken(x.max), x.maxUnit, spoken(x.min), x.minUnit, spoken(x.meanAbs))}`,
+    );
+  }
   gradientBars?.paint(step, palette);
   updateValueRows(visibleRows);
   const title = document.getElementById('stepTitle');
