@@ -89,7 +89,7 @@ describe('SeqLens: Train in the editor', function () {
     assert.strictEqual(api.training.service.queuePosition(second.dir), 1);
     if (harness.available) {
       await waitFor('the queued run on the dashboard', () => panel<string>(`document.querySelector('${runCard(second.id)}')?.dataset.state`).then((s) => s === 'queued'));
-      assert.match((await panel<string>(`document.querySelector('${runCard(second.id)} .progress').textContent`)) ?? '', /queued: 1 ahead/);
+      assert.match((await panel<string>(`document.querySelector('${runCard(second.id)} .progress').textContent`)) ?? '', new RegExp(displayText('queued: {0} ahead', 1)));
     }
 
     await vscode.commands.executeCommand('seqlens.openDashboard', r.dir);
@@ -98,7 +98,7 @@ describe('SeqLens: Train in the editor', function () {
     const points = () => panel<number>(`Number(document.querySelector('.chart[data-name="loss"]')?.dataset.points ?? 0)`).then((n) => n ?? 0);
     const first = await waitFor('loss points on the chart', async () => ((await points()) > 0 ? points() : 0), 60_000);
     await waitFor('more loss points as it trains', async () => (await points()) > first, 60_000);
-    assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .progress').textContent`)) ?? '', /step \d+ · epoch \d+ · \d+:\d\d trained · ETA \d+:\d\d/);
+    assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .progress').textContent`)) ?? '', new RegExp([displayText('step {0}', '\\d+'), displayText('epoch {0}', '\\d+'), displayText('{0} trained', '\\d+:\\d\\d'), displayText('ETA {0}', '\\d+:\\d\\d')].join(' · ')));
     // Watch it learn: the probes at every evaluation, and at the one under the chart's cursor.
     await waitFor('two evaluations of the probe sentences', () => readProbes(r.dir).rows.length >= 2, 60_000);
     await waitFor('probe rows in the page', () => panel<number>(`document.querySelectorAll('.probe-row').length`).then((n) => (n ?? 0) >= 3));
@@ -213,7 +213,7 @@ describe('SeqLens: Train in the editor', function () {
     const differing = await panel<Array<[string, string[]]>>(`[...document.querySelectorAll('table.differences tr[data-setting]')].map(tr => [tr.dataset.setting, [...tr.querySelectorAll('td')].map(td => td.textContent)])`);
     assert.deepStrictEqual(differing, [['activation', ['tanh', 'sigmoid']]], 'only the activation differs');
     const series = await panel<string>(`document.querySelector('.chart[data-name="loss"]').dataset.series`);
-    assert.deepStrictEqual(series?.split('|'), ['rnn · tanh: train loss', 'rnn · tanh: validation loss', 'rnn · sigmoid: train loss', 'rnn · sigmoid: validation loss']);
+    assert.deepStrictEqual(series?.split('|'), ['rnn · tanh', 'rnn · sigmoid'].flatMap((run) => [`${run}: ${displayText('train loss')}`, `${run}: ${displayText('validation loss')}`]));
     const rows = readMetrics(tanhRun.dir).rows.filter((m) => typeof m.loss === 'number').length + readMetrics(sigmoid.dir).rows.filter((m) => typeof m.loss === 'number').length;
     assert.strictEqual(await panel<number>(`Number(document.querySelector('.chart[data-name="loss"]').dataset.points)`), rows, 'every loss row of both runs is drawn');
     assert.ok((await panel<number>(`document.querySelectorAll('.chart[data-name="perplexity"]').length`)) === 1, 'a perplexity chart');
@@ -253,7 +253,7 @@ describe('SeqLens: Train in the editor', function () {
     assert.deepStrictEqual(api.training.dashboard.shownIds, [tanhRun.id, r.id], 'overlaid on its parent');
     if (!harness.available) return;
     await waitFor('parent and variant on the dashboard', () => panel<string>(`document.getElementById('app').dataset.runs`).then((ids) => ids === `${tanhRun.id} ${r.id}`));
-    assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .run-info').textContent`)) ?? '', new RegExp(`variant of ${tanhRun.id}`));
+    assert.match((await panel<string>(`document.querySelector('${runCard(r.id)} .run-info').textContent`)) ?? '', new RegExp(displayText('variant of {0}', tanhRun.id)));
     const differing = await panel<string[]>(`[...document.querySelectorAll('table.differences tr[data-setting]')].map(tr => tr.dataset.setting)`);
     assert.deepStrictEqual(differing, ['activation', 'model'], 'the cell (and the activation only an RNN has)');
   });

@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { compactNumber } from './format';
+import { l10n } from './l10n';
 
 export interface SeriesSpec {
   label: string;
@@ -73,7 +74,7 @@ export class LineChart {
         y: o.log ? { distr: 3 } : { auto: true },
       },
       axes: [
-        { ...axis, values: o.xKind === 'time' ? (_u, ticks) => ticks.map(formatTime) : undefined, label: o.xLabel ?? (o.xKind === 'time' ? 'time (m:ss)' : 'step'), labelSize: 18 },
+        { ...axis, values: o.xKind === 'time' ? (_u, ticks) => ticks.map(formatTime) : undefined, label: o.xLabel ?? l10n(o.xKind === 'time' ? 'time (m:ss)' : 'step'), labelSize: 18 },
         o.log
           ? {
               ...axis,
@@ -87,7 +88,7 @@ export class LineChart {
           : { ...axis, size: 56, values: (_u: uPlot, ticks: number[]) => ticks.map(compactNumber) },
       ],
       series: [
-        { label: o.xLabel ?? (o.xKind === 'time' ? 'time' : 'step'), value: (_u, v) => (v == null ? '—' : o.xKind === 'time' ? formatTime(v) : String(Math.round(v))) },
+        { label: o.xLabel ?? l10n(o.xKind === 'time' ? 'time' : 'step'), value: (_u, v) => (v == null ? '—' : o.xKind === 'time' ? formatTime(v) : String(Math.round(v))) },
         ...o.series.map((s) => ({
           label: s.label,
           stroke: s.color,

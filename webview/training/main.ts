@@ -9,6 +9,7 @@ import type { ExperimentRecord, MetricRow, RunState, RunView, TrainingFromWebvie
 import { LineChart, type SeriesSpec } from '../shared/charts';
 import { parseColor } from '../shared/colors';
 import { el, registerToolkit, UI } from '../shared/toolkit';
+import { l10n } from '../shared/l10n';
 import { Host } from '../shared/vscodeApi';
 import { align, chartsFor, emaExtend, formatDuration, matchingWords, probeAt, RunSeries, thin, type ChartDef, type EmaCache, type Points, type XKind } from './series';
 import '../shared/base.css';
@@ -26,21 +27,21 @@ let settings = host.state({ smoothing: 0.6, log: false, xKind: 'step' });
 
 const app = document.getElementById('app')!;
 const header = el('div', { class: 'header', id: 'header' });
-const experimentBox = el('section', { class: 'experiment', id: 'experiment', 'aria-label': 'Experiment' });
+const experimentBox = el('section', { class: 'experiment', id: 'experiment', 'aria-label': l10n('Experiment') });
 const runsBox = el('div', { class: 'runs', id: 'runs' });
-const controls = el('div', { class: 'controls', id: 'controls', role: 'toolbar', 'aria-label': 'Chart settings' });
+const controls = el('div', { class: 'controls', id: 'controls', role: 'toolbar', 'aria-label': l10n('Chart settings') });
 const differencesBox = el('div', { class: 'differences-box', id: 'differences' });
 // What it learns (loss and its quality metric) above Watch it learn; how it trains below.
 const chartsBox = el('div', { class: 'charts', id: 'charts' });
-const probesBox = el('section', { class: 'probes', id: 'probes', 'aria-label': 'Watch it learn' });
+const probesBox = el('section', { class: 'probes', id: 'probes', 'aria-label': l10n('Watch it learn') });
 // The evaluation shown, by keyboard too: a slider over the evaluations (the chart's pointer, when
 // it is over a chart, takes precedence). Built once, so that it keeps the focus as rows arrive.
-const evaluationSlider = el('input', { type: 'range', id: 'evaluation', min: '0', max: '0', step: '1', 'aria-label': 'Evaluation shown in Watch it learn' });
-const evaluationLabel = el('label', { for: 'evaluation', class: 'control' }, 'Evaluation ');
+const evaluationSlider = el('input', { type: 'range', id: 'evaluation', min: '0', max: '0', step: '1', 'aria-label': l10n('Evaluation shown in Watch it learn') });
+const evaluationLabel = el('label', { for: 'evaluation', class: 'control' }, `${l10n('Evaluation')} `);
 const probesControls = el('div', { class: 'probe-controls' });
 probesControls.append(evaluationLabel, evaluationSlider);
 const probesBody = el('div', { class: 'probe-body' });
-probesBox.append(el('h3', {}, 'Watch it learn'), probesControls, probesBody);
+probesBox.append(el('h3', {}, l10n('Watch it learn')), probesControls, probesBody);
 /** The evaluation picked with the slider (index into the first run's evaluations); null: the latest. */
 let pickedEvaluation: number | null = null;
 evaluationSlider.addEventListener('input', () => {
@@ -84,24 +85,24 @@ function runColour(i: number, alpha = 1): string {
 
 // ---- controls ------------------------------------------------------------------------------
 
-const smoothing = el('input', { type: 'range', id: 'smoothing', min: '0', max: '0.99', step: '0.01', 'aria-label': 'Smoothing (exponential moving average weight)' });
+const smoothing = el('input', { type: 'range', id: 'smoothing', min: '0', max: '0.99', step: '0.01', 'aria-label': l10n('Smoothing (exponential moving average weight)') });
 smoothing.value = String(settings.smoothing);
 const smoothingValue = el('span', { class: 'value', id: 'smoothing-value' }, settings.smoothing.toFixed(2));
 const logBox = el('input', { type: 'checkbox', id: 'log' });
 logBox.checked = settings.log;
-const xStep = el(UI.button, { id: 'x-step', appearance: settings.xKind === 'step' ? 'primary' : 'secondary', title: 'x axis: training steps' }, 'step');
-const xTime = el(UI.button, { id: 'x-time', appearance: settings.xKind === 'time' ? 'primary' : 'secondary', title: 'x axis: time trained (m:ss)' }, 'time');
-const exportPng = el(UI.button, { id: 'export-png', appearance: 'secondary', title: 'Save the charts as a PNG image' }, 'Export PNG');
-const exportJson = el(UI.button, { id: 'export-json', appearance: 'secondary', title: 'Save the curves as JSON' }, 'Export data');
+const xStep = el(UI.button, { id: 'x-step', appearance: settings.xKind === 'step' ? 'primary' : 'secondary', title: l10n('x axis: training steps') }, l10n('step'));
+const xTime = el(UI.button, { id: 'x-time', appearance: settings.xKind === 'time' ? 'primary' : 'secondary', title: l10n('x axis: time trained (m:ss)') }, l10n('time'));
+const exportPng = el(UI.button, { id: 'export-png', appearance: 'secondary', title: l10n('Save the charts as a PNG image') }, l10n('Export PNG'));
+const exportJson = el(UI.button, { id: 'export-json', appearance: 'secondary', title: l10n('Save the curves as JSON') }, l10n('Export data'));
 controls.append(
-  el('label', { for: 'smoothing', class: 'control' }, 'Smoothing '),
+  el('label', { for: 'smoothing', class: 'control' }, `${l10n('Smoothing')} `),
   smoothing,
   smoothingValue,
   el('span', { class: 'sep' }),
   logBox,
-  el('label', { for: 'log', class: 'control' }, 'log scale'),
+  el('label', { for: 'log', class: 'control' }, l10n('log scale')),
   el('span', { class: 'sep' }),
-  el('span', { class: 'control' }, 'x axis '),
+  el('span', { class: 'control' }, `${l10n('x axis')} `),
   xStep,
   xTime,
   el('span', { class: 'spacer' }),
@@ -208,12 +209,12 @@ exportPng.addEventListener('click', () => {
 // ---- runs ----------------------------------------------------------------------------------
 
 const STATE_TEXT: Record<RunState, string> = {
-  queued: 'queued',
-  training: 'training',
-  done: 'done',
-  stopped: 'stopped',
-  interrupted: 'interrupted',
-  failed: 'failed',
+  queued: l10n('queued'),
+  training: l10n('training'),
+  done: l10n('done'),
+  stopped: l10n('stopped'),
+  interrupted: l10n('interrupted'),
+  failed: l10n('failed'),
 };
 
 function lastRow(r: RunView, split: MetricRow['split'], key?: string): MetricRow | undefined {
@@ -228,13 +229,13 @@ function lastRow(r: RunView, split: MetricRow['split'], key?: string): MetricRow
 function progressText(r: RunView): string {
   const train = lastRow(r, 'train');
   const parts: string[] = [];
-  if (r.state === 'queued') parts.push(r.queuePosition && r.queuePosition > 0 ? `queued: ${r.queuePosition} ahead` : 'queued');
+  if (r.state === 'queued') parts.push(r.queuePosition && r.queuePosition > 0 ? l10n('queued: {0} ahead', r.queuePosition) : l10n('queued'));
   if (train) {
-    parts.push(`step ${train.step}`);
-    if (typeof train.epoch === 'number') parts.push(`epoch ${train.epoch + 1}`);
-    parts.push(`${formatDuration(train.time)} trained`);
-    if (r.state === 'training' && typeof train.etaSeconds === 'number') parts.push(`ETA ${formatDuration(train.etaSeconds)}`);
-  } else if (r.state === 'training') parts.push('starting…');
+    parts.push(l10n('step {0}', train.step));
+    if (typeof train.epoch === 'number') parts.push(l10n('epoch {0}', train.epoch + 1));
+    parts.push(l10n('{0} trained', formatDuration(train.time)));
+    if (r.state === 'training' && typeof train.etaSeconds === 'number') parts.push(l10n('ETA {0}', formatDuration(train.etaSeconds)));
+  } else if (r.state === 'training') parts.push(l10n('starting…'));
   const h = headline(r.metrics) || liveHeadline(r);
   if (h) parts.push(h);
   return parts.join(' · ');
@@ -244,10 +245,10 @@ function progressText(r: RunView): string {
 function liveHeadline(r: RunView): string {
   const v = lastRow(r, 'validation');
   if (!v) return '';
-  if (typeof v.bleu === 'number') return `validation BLEU ${v.bleu.toFixed(1)}`;
-  if (typeof v.accuracy === 'number') return `validation acc ${(v.accuracy * 100).toFixed(1)}%`;
-  if (typeof v.perplexity === 'number') return `validation ppl ${v.perplexity.toFixed(2)}`;
-  if (typeof v.loss === 'number') return `validation loss ${v.loss.toFixed(3)}`;
+  if (typeof v.bleu === 'number') return l10n('validation BLEU {0}', v.bleu.toFixed(1));
+  if (typeof v.accuracy === 'number') return l10n('validation acc {0}%', (v.accuracy * 100).toFixed(1));
+  if (typeof v.perplexity === 'number') return l10n('validation ppl {0}', v.perplexity.toFixed(2));
+  if (typeof v.loss === 'number') return l10n('validation loss {0}', v.loss.toFixed(3));
   return '';
 }
 
@@ -260,7 +261,7 @@ function runCard(r: RunView, i: number): { card: HTMLElement; progress: HTMLElem
   swatch.style.backgroundColor = runColour(i); // CSSOM, allowed by the page's CSP
   const title = el('div', { class: 'run-title' });
   title.append(swatch, el('span', { class: 'name' }, r.name), el('span', { class: `badge state-${r.state}` }, STATE_TEXT[r.state]));
-  const what = [r.task, r.model, r.config?.preset ? `preset ${r.config.preset}` : '', r.parent ? `variant of ${r.parent}` : ''].filter(Boolean).join(' · ');
+  const what = [r.task, r.model, r.config?.preset ? l10n('preset {0}', r.config.preset) : '', r.parent ? l10n('variant of {0}', r.parent) : ''].filter(Boolean).join(' · ');
   const info = el('div', { class: 'run-info' }, what);
   const progress = el('div', { class: 'progress' }, progressText(r));
   const actions = el('div', { class: 'actions' });
@@ -272,8 +273,8 @@ function runCard(r: RunView, i: number): { card: HTMLElement; progress: HTMLElem
     });
     actions.append(b);
   };
-  if (r.state === 'training' || r.state === 'queued') button('stop', 'Stop', 'Stop: keeps the best checkpoint so far', 'secondary', { type: 'run/stop', id: r.id });
-  if (r.state === 'stopped' || r.state === 'interrupted') button('resume', 'Resume', 'Resume from the checkpoint', 'primary', { type: 'run/resume', id: r.id });
+  if (r.state === 'training' || r.state === 'queued') button('stop', l10n('Stop'), l10n('Stop: keeps the best checkpoint so far'), 'secondary', { type: 'run/stop', id: r.id });
+  if (r.state === 'stopped' || r.state === 'interrupted') button('resume', l10n('Resume'), l10n('Resume from the checkpoint'), 'primary', { type: 'run/resume', id: r.id });
   card.append(title, info, progress, actions);
   const problems = r.problems.filter(Boolean);
   if (problems.length) {
@@ -289,7 +290,7 @@ function cardKey(r: RunView, i: number): string {
 }
 
 function renderRuns(): void {
-  header.textContent = runs.length === 1 ? `Training: ${runs[0].name}` : `Compare ${runs.length} runs`;
+  header.textContent = runs.length === 1 ? l10n('Training: {0}', runs[0].name) : l10n('Compare {0} runs', runs.length);
   const next = runs.map((r, i) => {
     let c = cards.get(r.id);
     if (!c || c.key !== cardKey(r, i)) {
@@ -308,12 +309,12 @@ function renderDifferences(): void {
     return;
   }
   if (differences.length === 0) {
-    differencesBox.replaceChildren(el('p', { class: 'note' }, 'These runs have the same settings (only their seeds of randomness in training order may differ).'));
+    differencesBox.replaceChildren(el('p', { class: 'note' }, l10n('These runs have the same settings (only their seeds of randomness in training order may differ).')));
     return;
   }
-  const table = el('table', { class: 'differences', 'aria-label': 'Settings that differ between the runs' });
+  const table = el('table', { class: 'differences', 'aria-label': l10n('Settings that differ between the runs') });
   const head = el('tr');
-  head.append(el('th', { scope: 'col' }, 'setting'));
+  head.append(el('th', { scope: 'col' }, l10n('setting')));
   runs.forEach((r, i) => {
     const th = el('th', { scope: 'col' });
     const sw = el('span', { class: 'swatch', 'aria-hidden': 'true' });
@@ -327,7 +328,7 @@ function renderDifferences(): void {
     tr.append(el('th', { scope: 'row' }, d.setting), ...d.values.map((v) => el('td', {}, v)));
     table.append(tr);
   }
-  differencesBox.replaceChildren(el('h3', {}, 'Settings that differ'), table);
+  differencesBox.replaceChildren(el('h3', {}, l10n('Settings that differ')), table);
 }
 
 // ---- charts --------------------------------------------------------------------------------
@@ -395,7 +396,8 @@ function rebuildCharts(): void {
   dynamicsBox.replaceChildren();
   const defs = chartDefs();
   if (defs.length === 0) {
-    chartsBox.append(el('p', { class: 'empty' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The first numbers appear after a few steps…' : 'This run wrote no metrics.'));
+    const live = runs.some((r) => r.state === 'training' || r.state === 'queued');
+    chartsBox.append(el('p', { class: 'empty' }, l10n(live ? 'The first numbers appear after a few steps…' : 'This run wrote no metrics.')));
     app.dataset.series = '';
     return;
   }
@@ -481,7 +483,8 @@ function renderProbes(): void {
   const withProbes = runs.filter((r) => r.probes.length > 0);
   probesControls.hidden = withProbes.length === 0;
   if (withProbes.length === 0) {
-    probesBody.replaceChildren(el('p', { class: 'note' }, runs.some((r) => r.state === 'training' || r.state === 'queued') ? 'The probe sentences are decoded at every evaluation; the first one comes soon.' : 'No probe sentences were decoded in this run.'));
+    const live = runs.some((r) => r.state === 'training' || r.state === 'queued');
+    probesBody.replaceChildren(el('p', { class: 'note' }, l10n(live ? 'The probe sentences are decoded at every evaluation; the first one comes soon.' : 'No probe sentences were decoded in this run.')));
     return;
   }
   // Where in training to look: the chart's pointer, else the evaluation picked on the slider, else the latest.
@@ -494,10 +497,10 @@ function renderProbes(): void {
       'p',
       { class: 'note' },
       cursorX != null
-        ? `At the evaluation under the pointer (${settings.xKind === 'step' ? `step ${Math.round(cursorX)}` : formatDuration(cursorX)}).`
+        ? l10n('At the evaluation under the pointer ({0}).', settings.xKind === 'step' ? l10n('step {0}', Math.round(cursorX)) : formatDuration(cursorX))
         : x != null
-          ? 'The evaluation picked on the slider (arrow keys move it; the end follows the latest).'
-          : 'The latest evaluation. Move the pointer over a chart, or the slider, to see what the model said at that point of training.',
+          ? l10n('The evaluation picked on the slider (arrow keys move it; the end follows the latest).')
+          : l10n('The latest evaluation. Move the pointer over a chart, or the slider, to see what the model said at that point of training.'),
     ),
   );
   const side = el('div', { class: 'probe-runs' }); // compared runs side by side
@@ -512,15 +515,15 @@ function renderProbes(): void {
     if (r === first) {
       evaluationSlider.max = String(first.probes.length - 1);
       evaluationSlider.value = String(index);
-      evaluationSlider.setAttribute('aria-valuetext', `evaluation ${index + 1} of ${first.probes.length}, step ${p.step}`);
+      evaluationSlider.setAttribute('aria-valuetext', l10n('evaluation {0} of {1}, step {2}', index + 1, first.probes.length, p.step));
     }
     const section = el('div', { class: 'probe-run', 'data-id': r.id, 'data-step': String(p.step) });
-    section.append(el('div', { class: 'probe-head' }, `${runs.length > 1 ? `${r.name} · ` : ''}evaluation ${index + 1} of ${r.probes.length} · step ${p.step} · epoch ${p.epoch + 1} · ${formatDuration(p.time)}`));
+    section.append(el('div', { class: 'probe-head' }, `${runs.length > 1 ? `${r.name} · ` : ''}${l10n('evaluation {0} of {1} · step {2} · epoch {3} · {4}', index + 1, r.probes.length, p.step, p.epoch + 1, formatDuration(p.time))}`));
     const table = el('table', { class: 'probe-table' });
     const hasReference = p.outputs.some((o) => o.reference);
     const head = el('tr');
-    head.append(el('th', { scope: 'col' }, 'input'), el('th', { scope: 'col' }, 'model output'));
-    if (hasReference) head.append(el('th', { scope: 'col' }, 'reference'));
+    head.append(el('th', { scope: 'col' }, l10n('input')), el('th', { scope: 'col' }, l10n('model output')));
+    if (hasReference) head.append(el('th', { scope: 'col' }, l10n('reference')));
     table.append(head);
     p.outputs.forEach((o, k) => {
       const tr = el('tr', { class: 'probe-row', 'data-k': String(k) });
@@ -538,18 +541,18 @@ function renderProbes(): void {
     section.append(table);
     side.append(section);
   }
-  if (withProbes.some((r) => r.probes.some((p) => p.outputs.some((o) => o.reference)))) parts.push(el('p', { class: 'note' }, 'Underlined words stand where the reference has the same word.'));
+  if (withProbes.some((r) => r.probes.some((p) => p.outputs.some((o) => o.reference)))) parts.push(el('p', { class: 'note' }, l10n('Underlined words stand where the reference has the same word.')));
   probesBody.replaceChildren(...parts);
 }
 
 // ---- experiment ----------------------------------------------------------------------------
 
 const EXPERIMENT_STATE: Record<ExperimentRecord['state'], string> = {
-  training: 'training its runs',
-  analysing: 'measuring the comparison',
-  done: 'done',
-  failed: 'failed',
-  stopped: 'stopped',
+  training: l10n('training its runs'),
+  analysing: l10n('measuring the comparison'),
+  done: l10n('done'),
+  failed: l10n('failed'),
+  stopped: l10n('stopped'),
 };
 
 /** One of the course's experiments: the question, then (when its runs are done) what they show. */
@@ -566,7 +569,7 @@ function renderExperiment(): void {
   experimentBox.dataset.state = e.state;
   experimentBox.dataset.experiment = e.experiment;
   const parts: HTMLElement[] = [];
-  const title = el('h3', {}, `Experiment: ${e.title}`);
+  const title = el('h3', {}, l10n('Experiment: {0}', e.title));
   title.append(el('span', { class: `badge state-${e.state === 'done' ? 'done' : e.state === 'failed' ? 'failed' : 'training'}` }, EXPERIMENT_STATE[e.state]));
   parts.push(title, el('p', { class: 'question' }, e.question));
   if (e.error) parts.push(el('p', { class: 'problems' }, e.error));
@@ -608,14 +611,14 @@ function renderExperiment(): void {
   }
   // Every run done but no comparison (VS Code closed before it was measured, or it failed): measure it.
   if (!r && e.state !== 'analysing' && runs.length > 0 && runs.every((x) => x.state === 'done')) {
-    const b = el(UI.button, { class: 'analyze', appearance: 'primary' }, 'Measure the Comparison');
+    const b = el(UI.button, { class: 'analyze', appearance: 'primary' }, l10n('Measure the Comparison'));
     b.addEventListener('click', () => {
       b.setAttribute('disabled', '');
       host.post({ type: 'experiment/analyze', id: e.id });
     });
     parts.push(b);
   } else if (!r && (e.state === 'training' || e.state === 'analysing')) {
-    parts.push(el('p', { class: 'note' }, e.state === 'training' ? 'The runs train one after the other; their curves are below. The comparison is measured when the last one is done.' : 'All runs are done: measuring the comparison on their checkpoints…'));
+    parts.push(el('p', { class: 'note' }, l10n(e.state === 'training' ? 'The runs train one after the other; their curves are below. The comparison is measured when the last one is done.' : 'All runs are done: measuring the comparison on their checkpoints…')));
   }
   experimentBox.replaceChildren(...parts);
 }

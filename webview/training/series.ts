@@ -4,6 +4,7 @@
  * x axis as uPlot wants them. Pure functions (unit-tested in Node).
  */
 import type { MetricRow, ProbeRow } from '../../src/protocol/runs';
+import { l10n } from '../shared/l10n';
 
 export type XKind = 'step' | 'time';
 
@@ -26,27 +27,27 @@ export interface ChartDef {
 export const CHARTS: ChartDef[] = [
   {
     name: 'loss',
-    title: 'Loss (cross-entropy)',
+    title: l10n('Loss (cross-entropy)'),
     metrics: [
-      { key: 'loss', split: 'train', label: 'train loss', smooth: true },
-      { key: 'loss', split: 'validation', label: 'validation loss', smooth: false },
+      { key: 'loss', split: 'train', label: l10n('train loss'), smooth: true },
+      { key: 'loss', split: 'validation', label: l10n('validation loss'), smooth: false },
     ],
     loggable: true,
   },
-  { name: 'bleu', title: 'BLEU (validation, greedy)', metrics: [{ key: 'bleu', split: 'validation', label: 'BLEU', smooth: false }], loggable: false },
-  { name: 'accuracy', title: 'Accuracy (validation)', metrics: [{ key: 'accuracy', split: 'validation', label: 'accuracy', smooth: false }], loggable: false },
-  { name: 'perplexity', title: 'Perplexity (validation)', metrics: [{ key: 'perplexity', split: 'validation', label: 'perplexity', smooth: false }], loggable: true },
+  { name: 'bleu', title: l10n('BLEU (validation, greedy)'), metrics: [{ key: 'bleu', split: 'validation', label: 'BLEU', smooth: false }], loggable: false },
+  { name: 'accuracy', title: l10n('Accuracy (validation)'), metrics: [{ key: 'accuracy', split: 'validation', label: l10n('accuracy'), smooth: false }], loggable: false },
+  { name: 'perplexity', title: l10n('Perplexity (validation)'), metrics: [{ key: 'perplexity', split: 'validation', label: l10n('perplexity'), smooth: false }], loggable: true },
   {
     name: 'speed',
-    title: 'Throughput',
+    title: l10n('Throughput'),
     metrics: [
-      { key: 'tokensPerSecond', split: 'train', label: 'tokens/s', smooth: false },
-      { key: 'wordsPerSecond', split: 'train', label: 'words/s', smooth: false },
+      { key: 'tokensPerSecond', split: 'train', label: l10n('tokens/s'), smooth: false },
+      { key: 'wordsPerSecond', split: 'train', label: l10n('words/s'), smooth: false },
     ],
     loggable: false,
   },
-  { name: 'learningRate', title: 'Learning rate', metrics: [{ key: 'learningRate', split: 'train', label: 'learning rate', smooth: false }], loggable: true },
-  { name: 'teacherForcing', title: 'Teacher-forcing ratio', metrics: [{ key: 'teacherForcing', split: 'train', label: 'teacher forcing', smooth: false }], loggable: false },
+  { name: 'learningRate', title: l10n('Learning rate'), metrics: [{ key: 'learningRate', split: 'train', label: l10n('learning rate'), smooth: false }], loggable: true },
+  { name: 'teacherForcing', title: l10n('Teacher-forcing ratio'), metrics: [{ key: 'teacherForcing', split: 'train', label: l10n('teacher forcing'), smooth: false }], loggable: false },
 ];
 
 /**
