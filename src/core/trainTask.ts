@@ -69,6 +69,8 @@ function resumed(hooks: TaskHooks): ReturnType<typeof loadCheckpoint> | undefine
 /** `--estimate` times at least this many steps (and a second's worth; trainer.ts) and one evaluation. */
 export const ESTIMATE_STEPS = 4;
 const estimating = (a: Args) => a.flags.has('estimate');
+/** Seconds as an estimate says them: "7.3 s", "24 s", "33 min". */
+const fmt = (x: number) => (x >= 90 ? `${Math.round(x / 60)} min` : `${x.toFixed(x < 10 ? 1 : 0)} s`);
 
 /**
  * The answer of `--estimate`: the whole run's seconds on this machine from a measurement — the
@@ -79,12 +81,11 @@ function estimateResult(elapsedSeconds: number, m: StepMeasurement, timeLimit: n
   const setupSeconds = Math.max(0, elapsedSeconds - m.measuredSteps * m.secondsPerStep - m.validationSeconds);
   const seconds = setupSeconds + estimateSeconds(m, timeLimit) + finalSeconds;
   const estimate = { seconds, setupSeconds, finalSeconds, timeLimit: timeLimit ?? null, ...m };
-  const fmt = (x: number) => (x >= 90 ? `${Math.round(x / 60)} min` : `${x.toFixed(x < 10 ? 1 : 0)} s`);
   return result(
     { estimate },
     `about ${fmt(seconds)} on this machine: ${m.epochs} epoch${m.epochs === 1 ? '' : 's'} of ${m.stepsPerEpoch} steps at ${(m.secondsPerStep * 1000).toFixed(0)} ms a step` +
       (m.validationsPerEpoch ? `, ${m.validationsPerEpoch} evaluation${m.validationsPerEpoch === 1 ? '' : 's'} of ${fmt(m.validationSeconds)} an epoch` : '') +
-      `, set-up ${fmt(setupSeconds)}${timeLimit ? `; the time limit of ${fmt(timeLimit)} ${estimateSeconds({ ...m }, undefined) > timeLimit ? 'stops it sooner' : 'is not reached'}` : ''} (measured over ${m.measuredSteps} steps; nothing written)`,
+      `, set-up ${fmt(setupSeconds)}${timeLimit ? `; the time limit of ${fmt(timeLimit)} ${estimateSeconds(m) > timeLimit ? 'stops it sooner' : 'is not reached'}` : ''} (measured over ${m.measuredSteps} steps; nothing written)`,
   );
 }
 
@@ -387,7 +388,6 @@ async function trainWord2vec(a: Args, hooks: TaskHooks): Promise<TaskResult> {
     const elapsed = (Date.now() - t0) / 1000;
     const left = r.stopped && eta ? eta.seconds : 0;
     const estimate = { seconds: elapsed + left, setupSeconds: elapsed - r.seconds, epochs, wordsPerSecond: r.wordsPerSecond, measuredFraction: r.stopped && eta ? eta.fraction : 1 };
-    const fmt = (x: number) => (x >= 90 ? `${Math.round(x / 60)} min` : `${x.toFixed(x < 10 ? 1 : 0)} s`);
     return result({ estimate }, `about ${fmt(estimate.seconds)} on this machine: ${epochs} epochs at ${Math.round(r.wordsPerSecond)} words/s (${r.stopped ? `measured over ${(estimate.measuredFraction * 100).toFixed(1)}% of the run` : 'it finished while being measured'}; nothing written)`);
   }
   const metrics = { words: v.size, dim: v.dim, wordsPerSecond: r.wordsPerSecond, seconds: r.seconds, stoppedBy: r.stopped ? 'cancelled' : 'epochs' };

@@ -9,15 +9,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../src/extension/extension';
-import { harness, setTheme, waitFor } from './harness';
+import { displayText, harness, setTheme, waitFor } from './harness';
 
 const EXTENSION_ID = 'seqlens.seqlens';
 const KOREAN = process.env.E2E_LOCALE === 'ko';
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const nls = JSON.parse(fs.readFileSync(path.join(ROOT, KOREAN ? 'package.nls.ko.json' : 'package.nls.json'), 'utf8')) as Record<string, string>;
-const bundle = KOREAN ? (JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.ko.json'), 'utf8')) as Record<string, string>) : {};
-/** A vscode.l10n.t string as the display language shows it. */
-const t = (s: string) => bundle[s] ?? s;
+/** A string of the extension as the display language shows it. */
+const t = (s: string) => displayText(s);
 let api: SeqLensApi;
 const needsBrowser = (ctx: Mocha.Context) => {
   if (!harness.available) ctx.skip();

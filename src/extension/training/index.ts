@@ -158,7 +158,7 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
     const cts = new vscode.CancellationTokenSource();
     qp.busy = !why;
     qp.show();
-    const measuring = (async () => {
+    void (async () => {
       if (why) return;
       for (const p of presets) {
         if (cts.token.isCancellationRequested) return;
@@ -180,7 +180,6 @@ export function register(ctx: SeqLensContext): FeatureContribution<TrainingApi> 
     });
     cts.cancel();
     qp.dispose();
-    void measuring;
     return chosen ? { preset: chosen.p, estimates } : undefined;
   }
 
